@@ -1,0 +1,196 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { optionalAnnotations, tcpServicePort } from './service-helpers';
+import {
+  CROSS_NETWORK_PORT, EASTWEST_GATEWAY_NAME, gatewaySelectorLabels, ISTIO_SYSTEM_NAMESPACE,
+  ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT, NETWORK_LABEL, STATUS_PORT,
+} from './istio-names';
+
+/** Properties of {@link EastWestGateway}. */
+export interface EastWestGatewayProps {
+  /**
+   * The network this gateway serves, in a mesh of several networks. Sets the
+   * `topology.istio.io/network` label (by which istiod finds the network's gateway)
+   * and the proxy's `ISTIO_META_REQUESTED_NETWORK_VIEW`.
+   * @default - single network: neither is set
+   */
+  readonly network?: string;
+
+  /**
+   * Whether the gateway also carries istiod's ports, 15012 (xDS) and 15017 (webhooks),
+   * so that remote clusters reach the control plane through it.
+   * @default false
+   */
+  readonly exposeIstiod?: boolean;
+
+  /**
+   * Minimum number of replicas, the HorizontalPodAutoscaler's floor.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * Maximum number of replicas, the HorizontalPodAutoscaler's ceiling.
+   * @default 5
+   */
+  readonly maxReplicas?: number;
+
+  /**
+   * Annotations for the LoadBalancer Service.
+   * @default - none
+   */
+  readonly serviceAnnotations?: Record<string, string>;
+
+  /**
+   * A fixed address for the LoadBalancer Service.
+   * @default - the cloud assigns one
+   */
+  readonly loadBalancerIP?: string;
+
+  /**
+   * The gateway's name, used for every object it consists of.
+   * @default 'istio-eastwestgateway'
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace to run the gateway in.
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels for every object of the gateway.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A gateway dedicated to east-west traffic between clusters: the same objects Istio's
+ * `gateway` Helm chart renders with `networkGateway` set (ServiceAccount, Role,
+ * RoleBinding, Deployment, Service, HorizontalPodAutoscaler) plus a PodDisruptionBudget
+ * as istioctl renders one. The proxy image is `auto`: Istio's injector fills it in
+ * with the `gateway` template, so the control plane must be installed first.
+ */
+export class EastWestGateway extends Construct {
+  /** The name shared by the gateway's objects. */
+  public readonly name: string;
+  /** The namespace the gateway runs in. */
+  public readonly namespace: string;
+  /** The labels Istio Gateway resources select this gateway by (`istio: eastwestgateway`). */
+  public readonly gatewaySelector: Record<string, string>;
+  /** The LoadBalancer Service other clusters connect to. */
+  public readonly service: k8s.KubeService;
+  public readonly deployment: k8s.KubeDeployment;
+
+  constructor(scope: Construct, id: string, props: EastWestGatewayProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? EASTWEST_GATEWAY_NAME;
+    this.namespace = props.namespace ?? ISTIO_SYSTEM_NAMESPACE;
+    const selector = gatewaySelectorLabels(this.name);
+    this.gatewaySelector = { istio: selector.istio };
+    const networkLabel: Record<string, string> = props.network !== undefined ? { [NETWORK_LABEL]: props.network } : {};
+    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/name': this.name, ...networkLabel };
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    const minReplicas = props.minReplicas ?? 1;
+    const maxReplicas = props.maxReplicas ?? Math.max(5, minReplicas);
+    this.node.addValidation({
+      validate: () => [
+        ...(Number.isInteger(minReplicas) && minReplicas >= 1 ? [] : [`minReplicas (${minReplicas}) must be a whole number of at least 1`]),
+        ...(Number.isInteger(maxReplicas) && maxReplicas >= minReplicas
+          ? [] : [`maxReplicas (${maxReplicas}) must be a whole number no smaller than minReplicas (${minReplicas})`]),
+      ],
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+
+    // The gateway reads TLS secrets of its namespace through SDS.
+    new k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name }],
+    });
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        // No replica count: the HorizontalPodAutoscaler owns it.
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            annotations: {
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/path': '/stats/prometheus',
+              'inject.istio.io/templates': 'gateway',
+              'sidecar.istio.io/inject': 'true',
+            },
+            labels: { 'sidecar.istio.io/inject': 'true', ...selector, ...networkLabel },
+          },
+          spec: {
+            serviceAccountName: this.name,
+            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+            terminationGracePeriodSeconds: 30,
+            containers: [{
+              name: 'istio-proxy',
+              // Replaced by the injector with the proxy image of the installed Istio.
+              image: 'auto',
+              env: props.network !== undefined ? [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: props.network }] : undefined,
+              ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+                limits: { cpu: k8s.Quantity.fromString('2000m'), memory: k8s.Quantity.fromString('1024Mi') },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsGroup: 1337,
+                runAsNonRoot: true,
+                runAsUser: 1337,
+              },
+            }],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: {
+        ...metadata,
+        ...optionalAnnotations(props.serviceAnnotations),
+      },
+      spec: {
+        type: 'LoadBalancer',
+        loadBalancerIp: props.loadBalancerIP,
+        selector,
+        ports: [
+          tcpServicePort('status-port', STATUS_PORT),
+          tcpServicePort('tls', CROSS_NETWORK_PORT),
+          ...(props.exposeIstiod ? [tcpServicePort('tls-istiod', ISTIOD_XDS_PORT), tcpServicePort('tls-webhook', ISTIOD_WEBHOOK_PORT)] : []),
+        ],
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata,
+      spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas,
+        maxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    });
+  }
+}

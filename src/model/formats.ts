@@ -1,0 +1,149 @@
+/**
+ * Syntax checks for the names and addresses a mesh description contains.
+ * Each returns a reason when the value is unusable, or undefined when it is fine,
+ * so validation can say *why* a value was refused.
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+// SPIFFE trust domains: lowercase letters, digits, dots, dashes and underscores.
+const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+const HOSTNAME_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/** A Kubernetes DNS-1123 label: what cluster, mesh and object names must be. */
+export function dns1123LabelProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
+  if (!DNS1123_LABEL.test(value)) {
+    return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+/** A Kubernetes label value: networks end up in `topology.istio.io/network` labels. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
+  if (!LABEL_VALUE.test(value)) {
+    return 'must be a valid Kubernetes label value: letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+/** A SPIFFE trust domain such as `cluster.local`. */
+export function trustDomainProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 255) return `must be at most 255 characters (has ${value.length})`;
+  if (!TRUST_DOMAIN.test(value)) {
+    return 'must be a SPIFFE trust domain: lowercase letters, digits, ".", "-" and "_" (for example cluster.local)';
+  }
+  return undefined;
+}
+
+export function isIPv4(value: string): boolean {
+  const parts = value.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+export function isIPv6(value: string): boolean {
+  return parseIPv6(value) !== undefined;
+}
+
+/** Parses an IPv6 address (with `::` and an optional dotted IPv4 tail) into 8 groups. */
+function parseIPv6(value: string): number[] | undefined {
+  if (!/^[0-9A-Fa-f:.]+$/.test(value) || value.length < 2) return undefined;
+  const halves = value.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const groups: number[] = [];
+    const items = part.split(':');
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (i === items.length - 1 && item.includes('.')) {
+        if (!isIPv4(item)) return undefined;
+        const [a, b, c, d] = item.split('.').map(Number);
+        groups.push((a << 8) | b, (c << 8) | d);
+      } else if (/^[0-9A-Fa-f]{1,4}$/.test(item)) {
+        groups.push(parseInt(item, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return groups;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array(missing).fill(0), ...tail];
+}
+
+/** An RFC 1123 host name with at least one label, e.g. `istiod.example.com`. */
+export function isDnsName(value: string): boolean {
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split('.');
+  // An all-numeric dotted name is a malformed IPv4 address, not a host name.
+  if (labels.every((l) => /^[0-9]+$/.test(l))) return false;
+  return labels.every((l) => l.length <= 63 && HOSTNAME_LABEL.test(l));
+}
+
+/**
+ * Where remotes reach an istiod: a bare IPv4 or IPv6 address or a DNS name.
+ * Istio appends its own ports (15012, 15017), so schemes, ports and paths are refused.
+ */
+export function hostAddressProblem(value: string): string | undefined {
+  if (value.trim().length === 0) return 'must not be empty';
+  if (/\s/.test(value)) return 'must not contain spaces';
+  if (value.includes('://')) return 'is a URL; give only the host (an IP address or DNS name), without scheme or path';
+  if (value.includes('/')) return 'contains a "/"; give only the host (an IP address or DNS name), without path or prefix length';
+  if (isIPv4(value) || isIPv6(value)) return undefined;
+  if (value.startsWith('[') || /^[^:]+:[0-9]+$/.test(value)) {
+    return 'contains a port; give only the host: Istio adds ports 15012 and 15017 itself';
+  }
+  if (value.includes(':')) return 'is not a valid IPv6 address';
+  if (isDnsName(value)) return undefined;
+  return 'must be an IPv4 address, an IPv6 address or a DNS name';
+}
+
+/** An IP network in CIDR notation, kept as a bit string for overlap tests. */
+export interface Cidr {
+  readonly text: string;
+  readonly family: 4 | 6;
+  /** The network's fixed prefix bits, as a string of '0' and '1'. */
+  readonly prefixBits: string;
+}
+
+function toBits(groups: number[], width: number): string {
+  return groups.map((g) => g.toString(2).padStart(width, '0')).join('');
+}
+
+/** Parses `10.0.0.0/16` or `fd00::/48`; returns a reason string when malformed. */
+export function parseCidr(text: string): Cidr | string {
+  const slash = text.indexOf('/');
+  if (slash < 0) return 'must be in CIDR notation, such as 10.0.0.0/16';
+  const address = text.slice(0, slash);
+  const lengthText = text.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(lengthText)) return 'has an invalid prefix length';
+  const length = Number(lengthText);
+  if (isIPv4(address)) {
+    if (length > 32) return 'has a prefix length over 32';
+    const bits = toBits(address.split('.').map(Number), 8);
+    return { text, family: 4, prefixBits: bits.slice(0, length) };
+  }
+  const groups = parseIPv6(address);
+  if (groups) {
+    if (length > 128) return 'has a prefix length over 128';
+    return { text, family: 6, prefixBits: toBits(groups, 16).slice(0, length) };
+  }
+  return 'has an address that is neither IPv4 nor IPv6';
+}
+
+/** Two networks overlap when one's prefix is a prefix of the other's. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  if (a.family !== b.family) return false;
+  return a.prefixBits.startsWith(b.prefixBits) || b.prefixBits.startsWith(a.prefixBits);
+}

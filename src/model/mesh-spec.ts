@@ -1,0 +1,162 @@
+/**
+ * How a primary's istiod is reachable from the remote clusters it serves.
+ */
+export enum IstiodExposure {
+  /**
+   * Through the primary's east-west gateway on ports 15012 and 15017, with the
+   * `istiod-gateway` Gateway and `istiod-vs` VirtualService (Istio's documented way).
+   */
+  EAST_WEST_GATEWAY = 'EastWestGateway',
+  /**
+   * Through a dedicated LoadBalancer Service, `istiod-external`, in front of istiod
+   * (no east-west gateway needed for this on a single network).
+   */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/** Settings for a LoadBalancer Service that other clusters connect to. */
+export interface LoadBalancerOptions {
+  /**
+   * Annotations for the LoadBalancer Service, for example a cloud's
+   * internal-load-balancer annotation.
+   * @default - none
+   */
+  readonly serviceAnnotations?: Record<string, string>;
+
+  /**
+   * A fixed address for the LoadBalancer Service (`spec.loadBalancerIP`), so that
+   * it can be known before the Service exists.
+   * @default - the cloud assigns one
+   */
+  readonly loadBalancerIP?: string;
+}
+
+/** Overrides for a cluster's east-west gateway (`istio-eastwestgateway`). */
+export interface EastWestGatewayOptions extends LoadBalancerOptions {
+  /**
+   * Minimum number of gateway replicas; the HorizontalPodAutoscaler scales between
+   * this and `maxReplicas`.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Maximum number of gateway replicas the HorizontalPodAutoscaler may scale to.
+   * @default 5, or `replicas` when that is larger
+   */
+  readonly maxReplicas?: number;
+}
+
+/** One Kubernetes cluster in the mesh. */
+export interface ClusterSpec {
+  /**
+   * The cluster's name in the mesh (`global.multiCluster.clusterName`), unique, a DNS-1123 label.
+   */
+  readonly name: string;
+
+  /**
+   * The network the cluster's pods are on (`global.network`). Clusters on the same
+   * network reach each other's pods directly; across networks traffic goes through
+   * east-west gateways.
+   */
+  readonly network: string;
+
+  /**
+   * The primary cluster whose istiod controls this cluster. Set it to make this
+   * cluster a remote; leave it out to make this cluster a primary running its own istiod.
+   * @default - this cluster is a primary
+   */
+  readonly controlPlaneCluster?: string;
+
+  /**
+   * For a primary that serves remotes: the IP address or DNS name at which the
+   * remotes reach this primary's istiod (the east-west gateway's or the
+   * `istiod-external` Service's load-balancer address). Remotes get it as
+   * `global.remotePilotAddress`.
+   * @default - none; required when the cluster serves remotes
+   */
+  readonly discoveryAddress?: string;
+
+  /**
+   * How a primary that serves remotes exposes its istiod.
+   * @default IstiodExposure.EAST_WEST_GATEWAY
+   */
+  readonly istiodExposure?: IstiodExposure;
+
+  /**
+   * Settings for the `istiod-external` LoadBalancer Service, when `istiodExposure`
+   * is `IstiodExposure.LOAD_BALANCER`.
+   * @default - cloud-assigned address, no annotations
+   */
+  readonly istiodLoadBalancer?: LoadBalancerOptions;
+
+  /**
+   * The cluster's pod networks, in CIDR notation. When given, they are checked not
+   * to overlap with those of other clusters on the same network.
+   * @default - not checked
+   */
+  readonly podCidrs?: string[];
+
+  /**
+   * The cluster's Service networks, in CIDR notation. When given, they are checked
+   * not to overlap with those of other clusters on the same network.
+   * @default - not checked
+   */
+  readonly serviceCidrs?: string[];
+
+  /**
+   * Overrides for this cluster's east-west gateway, where it has one.
+   * @default - one to five replicas, cloud-assigned address
+   */
+  readonly eastWestGateway?: EastWestGatewayOptions;
+
+  /**
+   * The kubeconfig context of this cluster, as used in the generated instructions.
+   * @default - `${CTX_<NAME>}`: an environment variable named after the cluster
+   */
+  readonly kubeContext?: string;
+}
+
+/** The verification client deployed next to helloworld in every cluster. */
+export enum VerificationClient {
+  /** Istio's `curl` sample, which current Istio's multicluster verification guide uses. */
+  CURL = 'curl',
+  /** Istio's `sleep` sample, which older guides (and this project's seeds) use. */
+  SLEEP = 'sleep',
+}
+
+/** The whole mesh: shared identity and every cluster in it. */
+export interface MeshSpec {
+  /**
+   * The mesh ID shared by all clusters (`global.meshID`).
+   * @default 'mesh1'
+   */
+  readonly meshId?: string;
+
+  /**
+   * The trust domain shared by all clusters (`meshConfig.trustDomain`).
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+
+  /**
+   * The Istio release to install, 1.24 or later.
+   * @default DEFAULT_ISTIO_VERSION
+   */
+  readonly istioVersion?: string;
+
+  /** Every cluster of the mesh, in the order the instructions treat them. */
+  readonly clusters: ClusterSpec[];
+
+  /**
+   * Whether to generate the verification workloads (`verify/` directories).
+   * @default true
+   */
+  readonly verification?: boolean;
+
+  /**
+   * The client used to call helloworld when verifying.
+   * @default VerificationClient.CURL
+   */
+  readonly verificationClient?: VerificationClient;
+}

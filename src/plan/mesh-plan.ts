@@ -1,0 +1,144 @@
+import { DEFAULT_ISTIO_VERSION } from '../model/istio-version';
+import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
+import { MeshValidationError, validateMesh } from '../model/validation';
+
+export const DEFAULT_MESH_ID = 'mesh1';
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
+export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
+
+export enum ClusterRole {
+  /** Runs istiod, which serves this cluster and possibly remotes. */
+  PRIMARY = 'primary',
+  /** Runs no istiod; its proxies are configured by a primary's istiod. */
+  REMOTE = 'remote',
+}
+
+/** A LoadBalancer Service's cloud-facing settings. */
+export interface LoadBalancerPlan {
+  readonly serviceAnnotations: Record<string, string>;
+  readonly loadBalancerIP?: string;
+}
+
+/** What the east-west gateway of a cluster must do. */
+export interface EastWestGatewayPlan extends LoadBalancerPlan {
+  /** Set in multi-network meshes: the network the gateway serves (label and requested network view). */
+  readonly network?: string;
+  /** Whether the gateway carries istiod's ports 15012 and 15017 for remotes. */
+  readonly exposesIstiod: boolean;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
+/** Everything one cluster must have, derived from the whole mesh. */
+export interface ClusterPlan {
+  readonly name: string;
+  /** 1-based position in the mesh; names the verification version (helloworld-v<index>). */
+  readonly index: number;
+  readonly network: string;
+  readonly role: ClusterRole;
+  /** The primary whose istiod controls this cluster (the cluster itself for a primary). */
+  readonly controlPlaneCluster: string;
+  /** For a primary: the remotes it controls. */
+  readonly remotes: string[];
+  /** For a primary that serves remotes: where they reach its istiod. */
+  readonly discoveryAddress?: string;
+  /** For a primary that serves remotes: how its istiod is exposed. */
+  readonly istiodExposure?: IstiodExposure;
+  /** For a primary that exposes istiod through `istiod-external`: that Service's settings. */
+  readonly istiodLoadBalancer?: LoadBalancerPlan;
+  /** For a remote: its primary's discovery address (`global.remotePilotAddress`). */
+  readonly remotePilotAddress?: string;
+  readonly eastWestGateway?: EastWestGatewayPlan;
+  /** Whether this cluster carries the cross-network Gateway that exposes all `*.local` services. */
+  readonly exposesServices: boolean;
+  /** The clusters whose API servers this cluster's istiod reads (remote secrets installed here). */
+  readonly readsApiServersOf: string[];
+  /** The kubeconfig context, as written in instructions. */
+  readonly kubeContext: string;
+}
+
+/** A validated mesh with every cluster's duties worked out. */
+export interface MeshPlan {
+  readonly meshId: string;
+  readonly trustDomain: string;
+  readonly istioVersion: string;
+  /** True when the clusters span more than one network. */
+  readonly multiNetwork: boolean;
+  /** The networks, in order of first appearance. */
+  readonly networks: string[];
+  readonly clusters: ClusterPlan[];
+  readonly verification: boolean;
+  readonly verificationClient: VerificationClient;
+}
+
+/** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
+export function contextVariable(clusterName: string): string {
+  return `CTX_${clusterName.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
+ * Validates a mesh description and derives the per-cluster plan.
+ * @throws MeshValidationError listing every problem, when the description has any
+ */
+export function planMesh(spec: MeshSpec): MeshPlan {
+  const problems = validateMesh(spec);
+  if (problems.length > 0) throw new MeshValidationError(problems);
+
+  const networks = [...new Set(spec.clusters.map((c) => c.network))];
+  const multiNetwork = networks.length > 1;
+  const byName = new Map(spec.clusters.map((c) => [c.name, c]));
+  const remotesOf = (primary: string) => spec.clusters.filter((c) => c.controlPlaneCluster === primary).map((c) => c.name);
+
+  const clusters = spec.clusters.map((c, i): ClusterPlan => {
+    const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
+    const remotes = role === ClusterRole.PRIMARY ? remotesOf(c.name) : [];
+    const servesRemotes = remotes.length > 0;
+    const istiodExposure = servesRemotes ? (c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY) : undefined;
+    const exposesIstiodOnGateway = istiodExposure === IstiodExposure.EAST_WEST_GATEWAY;
+    return {
+      name: c.name,
+      index: i + 1,
+      network: c.network,
+      role,
+      controlPlaneCluster: c.controlPlaneCluster ?? c.name,
+      remotes,
+      discoveryAddress: servesRemotes ? c.discoveryAddress : undefined,
+      istiodExposure,
+      istiodLoadBalancer: istiodExposure === IstiodExposure.LOAD_BALANCER ? loadBalancerPlan(c.istiodLoadBalancer) : undefined,
+      remotePilotAddress: role === ClusterRole.REMOTE ? byName.get(c.controlPlaneCluster!)!.discoveryAddress : undefined,
+      eastWestGateway: multiNetwork || exposesIstiodOnGateway ? gatewayPlan(c, multiNetwork, exposesIstiodOnGateway) : undefined,
+      // Istio configuration is read by istiod from its own cluster, so it belongs on primaries.
+      exposesServices: multiNetwork && role === ClusterRole.PRIMARY,
+      // Every primary discovers endpoints in every other cluster of the mesh.
+      readsApiServersOf: role === ClusterRole.PRIMARY ? spec.clusters.filter((o) => o.name !== c.name).map((o) => o.name) : [],
+      kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
+    };
+  });
+
+  return {
+    meshId: spec.meshId ?? DEFAULT_MESH_ID,
+    trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
+    istioVersion: spec.istioVersion ?? DEFAULT_ISTIO_VERSION,
+    multiNetwork,
+    networks,
+    clusters,
+    verification: spec.verification ?? true,
+    verificationClient: spec.verificationClient ?? VerificationClient.CURL,
+  };
+}
+
+function gatewayPlan(c: ClusterSpec, multiNetwork: boolean, exposesIstiod: boolean): EastWestGatewayPlan {
+  const minReplicas = c.eastWestGateway?.replicas ?? DEFAULT_GATEWAY_MIN_REPLICAS;
+  return {
+    network: multiNetwork ? c.network : undefined,
+    exposesIstiod,
+    minReplicas,
+    maxReplicas: c.eastWestGateway?.maxReplicas ?? Math.max(DEFAULT_GATEWAY_MAX_REPLICAS, minReplicas),
+    ...loadBalancerPlan(c.eastWestGateway),
+  };
+}
+
+function loadBalancerPlan(options: LoadBalancerOptions | undefined): LoadBalancerPlan {
+  return { serviceAnnotations: { ...(options?.serviceAnnotations ?? {}) }, loadBalancerIP: options?.loadBalancerIP };
+}

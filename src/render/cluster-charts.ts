@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import { EastWestGateway } from '../constructs/east-west-gateway';
+import { ExposeIstiod } from '../constructs/expose-istiod';
+import { ExposeServices } from '../constructs/expose-services';
+import { IstioSystemNamespace } from '../constructs/istio-system-namespace';
+import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
+import { VerificationWorkloads } from '../constructs/verification-workloads';
+import { IstiodExposure } from '../model/mesh-spec';
+import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
+import { commonLabels } from './labels';
+import { ManifestChart } from './manifest-chart';
+
+/** The Kubernetes objects of one cluster: what `kubectl apply` applies, and the verification workloads. */
+export interface ClusterCharts {
+  readonly manifests: ManifestChart;
+  readonly verification?: ManifestChart;
+}
+
+/** Turns one cluster's plan into charts of objects, each building block in its own file. */
+export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: ClusterPlan): ClusterCharts {
+  const manifests = new ManifestChart(scope, cluster.name, { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
+  manifests.addFile('00-istio-system-namespace.yaml', new IstioSystemNamespace(manifests, 'IstioSystemNamespace', {
+    network: cluster.network,
+    controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
+  }));
+  if (cluster.istiodLoadBalancer) {
+    manifests.addFile('10-istiod-external.yaml', new IstiodLoadBalancer(manifests, 'IstiodLoadBalancer', cluster.istiodLoadBalancer));
+  }
+  const gw = cluster.eastWestGateway;
+  if (gw) {
+    manifests.addFile('20-eastwest-gateway.yaml', new EastWestGateway(manifests, 'EastWestGateway', {
+      network: gw.network,
+      exposeIstiod: gw.exposesIstiod,
+      minReplicas: gw.minReplicas,
+      maxReplicas: gw.maxReplicas,
+      serviceAnnotations: gw.serviceAnnotations,
+      loadBalancerIP: gw.loadBalancerIP,
+    }));
+  }
+  if (cluster.istiodExposure === IstiodExposure.EAST_WEST_GATEWAY) {
+    manifests.addFile('30-expose-istiod.yaml', new ExposeIstiod(manifests, 'ExposeIstiod'));
+  }
+  if (cluster.exposesServices) {
+    manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
+  }
+
+  if (!mesh.verification) return { manifests };
+  const verification = new ManifestChart(scope, `${cluster.name}-verify`, { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
+  const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
+    version: `v${cluster.index}`,
+    client: mesh.verificationClient,
+  });
+  verification.addFile('00-sample-namespace.yaml', workloads.namespace);
+  verification.addFile('10-helloworld.yaml', workloads.helloWorld);
+  verification.addFile(`20-${workloads.client.name}.yaml`, workloads.client);
+  return { manifests, verification };
+}

@@ -1,0 +1,32 @@
+import { ISTIO_SYSTEM_NAMESPACE } from '../../constructs/istio-names';
+import { IstioInstallValues } from './istio-values';
+
+/** An `IstioOperator` resource as `istioctl install -f` reads it. */
+export interface IstioOperatorResource {
+  readonly apiVersion: 'install.istio.io/v1alpha1';
+  readonly kind: 'IstioOperator';
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: {
+    readonly profile?: string;
+    readonly meshConfig: IstioInstallValues['meshConfig'];
+    readonly values: Omit<IstioInstallValues, 'profile' | 'meshConfig'>;
+  };
+}
+
+/**
+ * Renders install values as an IstioOperator: the profile and mesh config move to
+ * `spec.profile` and `spec.meshConfig`, every other value stays under `spec.values`.
+ */
+export function renderIstioOperator(name: string, values: IstioInstallValues): IstioOperatorResource {
+  const { profile, meshConfig, ...rest } = values;
+  return {
+    apiVersion: 'install.istio.io/v1alpha1',
+    kind: 'IstioOperator',
+    metadata: { name, namespace: ISTIO_SYSTEM_NAMESPACE },
+    spec: {
+      ...(profile !== undefined ? { profile } : {}),
+      meshConfig,
+      values: rest,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** Labels this library puts on every object it generates, for `kubectl apply --prune -l`. */
+
+export const MANAGED_BY = 'cdk8s-istio-multicluster';
+export const MESH_LABEL = 'cdk8s-istio-multicluster/mesh';
+export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
+/** `mesh` for what `kubectl apply -f <cluster>/` applies, `verify` for the verification workloads. */
+export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
+
+export type Layer = 'mesh' | 'verify';
+
+export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    [MESH_LABEL]: meshId,
+    [CLUSTER_LABEL]: cluster,
+    [LAYER_LABEL]: layer,
+  };
+}
+
+/** The label selector that selects exactly one layer of one cluster of one mesh. */
+export function layerSelector(meshId: string, cluster: string, layer: Layer): string {
+  return `${MESH_LABEL}=${meshId},${CLUSTER_LABEL}=${cluster},${LAYER_LABEL}=${layer}`;
+}

@@ -1,0 +1,80 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { IstioMulticlusterMesh } from '../mesh';
+import { MeshValidationError } from '../model/validation';
+import { renderBaseChartValues, renderIstiodChartValues } from '../render/install/helm-values';
+import { renderIstioOperator } from '../render/install/istio-operator';
+import {
+  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, manifestPath, README_FILE, verifyPath,
+} from '../render/layout';
+import { ManifestChart } from '../render/manifest-chart';
+import { ClusterFiles, renderReadme } from '../render/readme';
+import { toYaml } from '../render/yaml';
+
+/** One generated file: its path relative to the mesh's directory, and its text. */
+export interface MeshFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Every validation message of a construct tree (the mesh's own problems and any construct's checks). */
+export function validationErrors(root: IConstruct): string[] {
+  return root.node.findAll().flatMap((c) => c.node.validate().map((m) => (c === root ? m : `${c.node.path}: ${m}`)));
+}
+
+function apiObjectsOf(scope: Construct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+/** Writes each of a chart's files; fails if an object would be left out or written twice. */
+function chartFiles(chart: ManifestChart, pathOf: (file: string) => string, header: string[]): MeshFile[] {
+  const placed = new Set<ApiObject>();
+  const files = chart.files.map((file) => {
+    const objects = apiObjectsOf(file.scope);
+    objects.forEach((o) => {
+      if (placed.has(o)) throw new Error(`${o.node.path} is in more than one file of ${chart.node.path}`);
+      placed.add(o);
+    });
+    return { path: pathOf(file.name), content: toYaml(objects.map((o) => o.toJson()), header) };
+  });
+  const missing = apiObjectsOf(chart).filter((o) => !placed.has(o));
+  if (missing.length > 0) throw new Error(`objects in no file of ${chart.node.path}: ${missing.map((o) => o.node.path).join(', ')}`);
+  return files;
+}
+
+/**
+ * Lays out a mesh's whole directory in memory: the README, and per cluster the
+ * manifests, install inputs and verification workloads.
+ * @throws MeshValidationError listing every problem, when the mesh is invalid
+ */
+export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
+  if (mesh.problems.length > 0) throw new MeshValidationError(mesh.problems, `Mesh "${mesh.node.id}"`);
+  const errors = validationErrors(mesh);
+  if (errors.length > 0) {
+    throw new MeshValidationError(errors.map((message) => ({ field: mesh.node.id, message })), `Mesh "${mesh.node.id}"`);
+  }
+  const plan = mesh.plan!;
+  const files: MeshFile[] = [];
+  const layout = new Map<string, ClusterFiles>();
+  for (const cluster of mesh.clusters) {
+    const name = cluster.plan.name;
+    const about = `${cluster.plan.role} cluster ${name} of mesh ${plan.meshId}`;
+    files.push(...chartFiles(cluster.manifests, (f) => manifestPath(name, f), [`Applied by: kubectl apply -f ${name}/ (${about})`]));
+    if (cluster.verification) {
+      files.push(...chartFiles(cluster.verification, (f) => verifyPath(name, f), [`Verification workloads of the ${about}`]));
+    }
+    files.push(
+      { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, cluster.installValues)], [`istioctl install -f for the ${about}`]) },
+      { path: helmBaseValuesPath(name), content: toYaml([renderBaseChartValues(cluster.installValues)], [`Values of Istio's base chart for the ${about}`]) },
+      { path: helmIstiodValuesPath(name), content: toYaml([renderIstiodChartValues(cluster.installValues)], [`Values of Istio's istiod chart for the ${about}`]) },
+    );
+    layout.set(name, {
+      manifests: cluster.manifests.files.map((f) => f.name),
+      verification: cluster.verification?.files.map((f) => f.name) ?? [],
+      verificationClient: plan.verification ? plan.verificationClient : undefined,
+    });
+  }
+  files.push({ path: README_FILE, content: renderReadme(plan, layout) });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
