@@ -19,7 +19,9 @@ const VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?$/;
 /** Parses `1.28.0`, `1.28` or `1.28.0-beta.1`; returns a reason string when unusable. */
 export function parseIstioVersion(text: string): IstioVersion | string {
   const match = VERSION.exec(text);
-  if (!match) return `"${text}" is not an Istio version; use a release such as ${DEFAULT_ISTIO_VERSION}`;
+  if (!match) {
+    return `"${text}" is not an Istio version; name a release of Istio 1.${MIN_ISTIO_MINOR} or later, such as ${DEFAULT_ISTIO_VERSION}`;
+  }
   const version: IstioVersion = {
     text,
     major: Number(match[1]),

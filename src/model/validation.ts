@@ -27,9 +27,9 @@ export function formatProblem(problem: MeshProblem): string {
 export class MeshValidationError extends Error {
   public readonly problems: MeshProblem[];
 
-  constructor(problems: MeshProblem[], subject = 'The mesh description') {
+  constructor(problems: MeshProblem[], subject = 'the mesh description') {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`${subject} has ${count}; nothing was written:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    super(`${count} in ${subject}; nothing was written:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'MeshValidationError';
     this.problems = problems;
   }

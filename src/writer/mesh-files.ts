@@ -48,10 +48,10 @@ function chartFiles(chart: ManifestChart, pathOf: (file: string) => string, head
  * @throws MeshValidationError listing every problem, when the mesh is invalid
  */
 export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
-  if (mesh.problems.length > 0) throw new MeshValidationError(mesh.problems, `Mesh "${mesh.node.id}"`);
+  if (mesh.problems.length > 0) throw new MeshValidationError(mesh.problems, `mesh "${mesh.node.id}"`);
   const errors = validationErrors(mesh);
   if (errors.length > 0) {
-    throw new MeshValidationError(errors.map((message) => ({ field: mesh.node.id, message })), `Mesh "${mesh.node.id}"`);
+    throw new MeshValidationError(errors.map((message) => ({ field: mesh.node.id, message })), `mesh "${mesh.node.id}"`);
   }
   const plan = mesh.plan!;
   const files: MeshFile[] = [];

@@ -28,7 +28,7 @@ export function writeMeshDirectories(outdir: string, meshes: Record<string, Isti
       problems.push(...e.problems.map((p) => ({ ...p, field: `${name}: ${p.field}` })));
     }
   }
-  if (problems.length > 0) throw new MeshValidationError(problems, 'The mesh descriptions');
+  if (problems.length > 0) throw new MeshValidationError(problems, 'the mesh descriptions');
   for (const [name] of rendered) assertReplaceable(path.join(outdir, name));
   for (const [name, files] of rendered) replaceDirectory(path.join(outdir, name), files);
 }

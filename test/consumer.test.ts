@@ -1,0 +1,97 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.join(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+const installed = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', name, 'package.json'), 'utf8')).version;
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+/** Another cdk8s app, in plain JavaScript, that installs the packed package and uses it. */
+const CONSUMER_JS = `
+const { App, Chart } = require('cdk8s');
+const mc = require('cdk8s-istio-multicluster');
+
+const app = new App({ outdir: 'cdk8s.out' });
+const mesh = new mc.IstioMulticlusterMesh(app, 'mesh', mc.Topology.primaryRemote({
+  primary: { name: 'hub', discoveryAddress: '192.0.2.50' },
+  remotes: ['spoke'],
+}));
+mc.writeMeshDirectory('out/mesh', mesh);
+
+// The building blocks in a chart of the app's own.
+const chart = new Chart(app, 'own', { labels: { team: 'platform' } });
+const gw = new mc.EastWestGateway(chart, 'gw', { network: 'net-a' });
+new mc.ExposeServices(chart, 'services', { gatewaySelector: gw.gatewaySelector });
+app.synth();
+`;
+
+/** The same from TypeScript, to prove the declarations ship and type-check. */
+const CONSUMER_TS = `
+import { App, Chart } from 'cdk8s';
+import { IstioMulticlusterMesh, MeshSpec, Topology, validateMesh, EastWestGateway } from 'cdk8s-istio-multicluster';
+const spec: MeshSpec = Topology.multiPrimaryMultiNetwork({ clusters: [{ name: 'a', network: 'n1' }, { name: 'b', network: 'n2' }] });
+const problems: number = validateMesh(spec).length;
+const mesh: IstioMulticlusterMesh = new IstioMulticlusterMesh(new App(), 'm', spec);
+new EastWestGateway(new Chart(new App(), 'c'), 'gw', { minReplicas: 2 });
+console.log(problems, mesh.clusters.length);
+`;
+
+describe('the packed package, installed into another cdk8s app', () => {
+  let work: string;
+  let app: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-consumer-'));
+    // `npm pack` runs the build (prepack) and packs what `files` lists.
+    const packOutput = run('npm', ['pack', '--silent', '--pack-destination', work], repo).trim().split('\n');
+    const tarball = path.join(work, packOutput[packOutput.length - 1]);
+    app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({
+      name: 'consumer', version: '1.0.0', private: true,
+      dependencies: {
+        'cdk8s-istio-multicluster': `file:${tarball}`,
+        'cdk8s': installed('cdk8s'),
+        'cdk8s-plus-27': installed('cdk8s-plus-27'),
+        'constructs': installed('constructs'),
+      },
+    }, null, 2));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  });
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ships compiled JavaScript and declarations only', () => {
+    const root = path.join(app, 'node_modules', 'cdk8s-istio-multicluster');
+    expect(fs.existsSync(path.join(root, pkg.main))).toBe(true);
+    expect(fs.existsSync(path.join(root, pkg.types))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'src'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('synthesizes a mesh directory and the building blocks from plain JavaScript', () => {
+    fs.writeFileSync(path.join(app, 'main.js'), CONSUMER_JS);
+    run('node', ['main.js'], app);
+    const readme = fs.readFileSync(path.join(app, 'out/mesh/README.md'), 'utf8');
+    expect(readme).toContain('istioctl create-remote-secret --context="${CTX_SPOKE}" --name=spoke');
+    expect(fs.readFileSync(path.join(app, 'out/mesh/spoke/install/helm/istiod.values.yaml'), 'utf8')).toContain('remotePilotAddress: 192.0.2.50');
+    const own = fs.readdirSync(path.join(app, 'cdk8s.out')).filter((f) => f.includes('own'));
+    expect(own.length).toBe(1);
+    const manifest = fs.readFileSync(path.join(app, 'cdk8s.out', own[0]), 'utf8');
+    expect(manifest).toContain('name: istio-eastwestgateway');
+    expect(manifest).toContain('name: cross-network-gateway');
+    expect(manifest).toContain('team: platform');
+  });
+
+  it('type-checks from TypeScript', () => {
+    fs.writeFileSync(path.join(app, 'main.ts'), CONSUMER_TS);
+    const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+    run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'ES2022', '--skipLibCheck', 'main.ts'], app);
+  });
+});

@@ -1,0 +1,126 @@
+import { expect } from 'vitest';
+import { ClusterRole, contextVariable, MeshFile, MeshPlan } from '../src';
+import { appliedObjects, EmittedObject, fileDocument, find } from './support';
+
+const servicePorts = (svc: EmittedObject | undefined): number[] => (svc?.spec.ports ?? []).map((p: any) => p.port);
+
+/** The address a cluster's istiod is exposed at, and through which Service. */
+function istiodEntryService(objects: EmittedObject[]): EmittedObject | undefined {
+  const external = find(objects, 'Service', 'istiod-external');
+  if (external) return external;
+  const exposed = find(objects, 'Gateway', 'istiod-gateway') && find(objects, 'VirtualService', 'istiod-vs');
+  return exposed ? find(objects, 'Service', 'istio-eastwestgateway') : undefined;
+}
+
+function ctx(name: string) {
+  return `"\${${contextVariable(name)}}"`;
+}
+
+/**
+ * Facts that must hold between the clusters of any mesh: they are what makes
+ * cross-cluster traffic work, and what one typo in a hand-written install breaks.
+ */
+export function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
+  const readme = files.find((f) => f.path === 'README.md')!.content;
+  const objectsOf = new Map(plan.clusters.map((c) => [c.name, appliedObjects(files, c.name)]));
+
+  for (const c of plan.clusters) {
+    const objects = objectsOf.get(c.name)!;
+    const ns = find(objects, 'Namespace', 'istio-system');
+    expect(ns?.metadata.labels?.['topology.istio.io/network'], `${c.name} namespace network`).toBe(c.network);
+
+    // One values model behind both install formats.
+    const iop = fileDocument(files, `${c.name}/install/istio-operator.yaml`);
+    const istiod = fileDocument(files, `${c.name}/install/helm/istiod.values.yaml`);
+    const base = fileDocument(files, `${c.name}/install/helm/base.values.yaml`);
+    expect({ ...iop.spec.values, meshConfig: iop.spec.meshConfig, ...(iop.spec.profile ? { profile: iop.spec.profile } : {}) }).toEqual(istiod);
+    expect(base.profile).toBe(iop.spec.profile);
+    expect(istiod.global.meshID).toBe(plan.meshId);
+    expect(istiod.global.multiCluster.clusterName).toBe(c.name);
+    expect(istiod.global.network).toBe(c.network);
+    expect(istiod.meshConfig.trustDomain).toBe(plan.trustDomain);
+
+    // Istio configuration is read by istiod from its own cluster only.
+    const istioConfig = objects.filter((o) => o.apiVersion.startsWith('networking.istio.io/'));
+    if (c.role === ClusterRole.REMOTE) {
+      expect(istioConfig, `${c.name} is a remote and carries no Istio config`).toEqual([]);
+      expect(objects.some((o) => /^istiod/.test(o.metadata.name)), `${c.name} gets no istiod objects`).toBe(false);
+      expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBe(c.controlPlaneCluster);
+      expect(iop.spec.profile).toBe('remote');
+      expect(istiod.istiodRemote.injectionPath).toBe(`/inject/cluster/${c.name}/net/${c.network}`);
+      expect(istiod.global.configCluster).toBe(true);
+
+      // The remote points at its primary, and the primary really exposes istiod there.
+      const primary = plan.clusters.find((p) => p.name === c.controlPlaneCluster)!;
+      expect(primary.role).toBe(ClusterRole.PRIMARY);
+      expect(istiod.global.remotePilotAddress).toBe(primary.discoveryAddress);
+      const entry = istiodEntryService(objectsOf.get(primary.name)!);
+      expect(entry, `${primary.name} exposes istiod for ${c.name}`).toBeDefined();
+      expect(servicePorts(entry)).toEqual(expect.arrayContaining([15012, 15017]));
+      expect(entry!.spec.type).toBe('LoadBalancer');
+    } else {
+      expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBeUndefined();
+      expect(iop.spec.profile).toBeUndefined();
+      expect(istiod.global.externalIstiod === true).toBe(c.remotes.length > 0);
+      expect(istiodEntryService(objects) !== undefined, `${c.name} exposes istiod only if it serves remotes`).toBe(c.remotes.length > 0);
+      expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(plan.multiNetwork);
+    }
+
+    // Every primary reads every other cluster's API server; nobody else reads any.
+    for (const other of plan.clusters.filter((o) => o.name !== c.name)) {
+      const line = `istioctl create-remote-secret --context=${ctx(other.name)} --name=${other.name} | \\\n  kubectl apply -f - --context=${ctx(c.name)}`;
+      expect(readme.includes(line), `${c.name} reads ${other.name}`).toBe(c.role === ClusterRole.PRIMARY);
+    }
+
+    // A gateway exists exactly where it is needed, and carries istiod's ports exactly where istiod is exposed on it.
+    const gateway = find(objects, 'Service', 'istio-eastwestgateway');
+    const needsGateway = plan.multiNetwork || find(objects, 'Gateway', 'istiod-gateway') !== undefined;
+    expect(gateway !== undefined, `${c.name} east-west gateway`).toBe(needsGateway);
+    if (gateway) {
+      const exposesIstiod = find(objects, 'Gateway', 'istiod-gateway') !== undefined;
+      expect(servicePorts(gateway)).toEqual([15021, 15443, ...(exposesIstiod ? [15012, 15017] : [])]);
+      expect(gateway.metadata.labels?.['topology.istio.io/network']).toBe(plan.multiNetwork ? c.network : undefined);
+    }
+  }
+
+  // Every network of a multi-network mesh has a gateway that istiod can find by its network label.
+  if (plan.multiNetwork) {
+    for (const network of plan.networks) {
+      const gateways = plan.clusters.flatMap((c) => objectsOf.get(c.name)!)
+        .filter((o) => o.kind === 'Service' && o.metadata.labels?.['topology.istio.io/network'] === network && servicePorts(o).includes(15443));
+      expect(gateways.length, `network ${network} has a gateway`).toBeGreaterThan(0);
+    }
+  }
+
+  expectWorkingOrder(plan, readme);
+}
+
+/** The README's steps must work on empty clusters: check the order of the commands that depend on each other. */
+function expectWorkingOrder(plan: MeshPlan, readme: string) {
+  const at = (needle: string) => {
+    const i = readme.indexOf(needle);
+    expect(i, `README contains: ${needle}`).toBeGreaterThanOrEqual(0);
+    return i;
+  };
+  for (const c of plan.clusters) {
+    const namespace = at(`kubectl --context=${ctx(c.name)} apply -f ${c.name}/00-istio-system-namespace.yaml`);
+    const cacerts = at(`kubectl --context=${ctx(c.name)} create secret generic cacerts -n istio-system`);
+    const istioctl = at(`istioctl install --context=${ctx(c.name)} -y -f ${c.name}/install/istio-operator.yaml`);
+    const helmBase = at(`helm install istio-base istio/base --version ${plan.istioVersion} -n istio-system --kube-context ${ctx(c.name)}`);
+    const helmIstiod = at(`helm install istiod istio/istiod --version ${plan.istioVersion} -n istio-system --kube-context ${ctx(c.name)}`);
+    expect(namespace).toBeLessThan(cacerts);
+    expect(cacerts).toBeLessThan(istioctl);
+    expect(helmBase).toBeLessThan(helmIstiod);
+    const applyAll = readme.indexOf(`kubectl --context=${ctx(c.name)} apply -f ${c.name}/\n`);
+    if (applyAll >= 0) expect(istioctl, `${c.name}: CRDs exist before its Istio objects are applied`).toBeLessThan(applyAll);
+    if (c.role === ClusterRole.REMOTE) {
+      const primaryInstall = at(`istioctl install --context=${ctx(c.controlPlaneCluster)} -y`);
+      const primaryApply = readme.indexOf(`kubectl --context=${ctx(c.controlPlaneCluster)} apply -f ${c.controlPlaneCluster}/\n`);
+      expect(primaryInstall).toBeLessThan(istioctl);
+      if (primaryApply >= 0) expect(primaryApply, `${c.controlPlaneCluster} exposes istiod before ${c.name} installs`).toBeLessThan(istioctl);
+      const attach = at(`istioctl create-remote-secret --context=${ctx(c.name)} --name=${c.name} | \\\n  kubectl apply -f - --context=${ctx(c.controlPlaneCluster)}`);
+      expect(istioctl).toBeLessThan(attach);
+      if (applyAll >= 0) expect(attach, `${c.name}: gateway pods are injected only once the remote is attached`).toBeLessThan(applyAll);
+    }
+  }
+}

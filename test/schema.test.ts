@@ -1,0 +1,279 @@
+/**
+ * Every object the library emits validates against an independent schema: the
+ * Kubernetes OpenAPI schemas of `kubernetes-models` and Istio's CRD schemas of
+ * `@kubernetes-models/istio`, neither of which this project generates or imports
+ * in src/. Every emitted kind must have a registered model, so that a new kind
+ * cannot slip through unvalidated.
+ *
+ * What these models do and do not check (see "the validator" below): wrong types,
+ * enum values and missing required fields fail; unknown (misspelled) fields do not,
+ * and neither does a missing metadata.name. The names are therefore checked here
+ * explicitly, and the spelling of important fields in constructs.test.ts.
+ */
+import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { describe, expect, it } from 'vitest';
+import { MeshFile, renderMeshFiles, seedTopologies, Topology, VerificationClient } from '../src';
+import { MIXED_MESH, synth } from './support';
+
+// ---------------------------------------------------------------------------------------------
+// The validator
+// ---------------------------------------------------------------------------------------------
+
+interface Validatable {
+  validate(): void;
+}
+type ModelClass = new (data: any) => Validatable;
+
+/** `${apiVersion}/${kind}` → the model that validates it. Only these kinds may be emitted. */
+const MODELS: Record<string, ModelClass> = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/Service': Service,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'apps/v1/Deployment': Deployment,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.istio.io/v1/Gateway': Gateway,
+  'networking.istio.io/v1/VirtualService': VirtualService,
+  // Its schema covers only apiVersion, kind and metadata: spec is free-form in the CRD.
+  'install.istio.io/v1alpha1/IstioOperator': IstioOperator,
+};
+
+const typeKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${o.apiVersion}/${o.kind}`;
+
+/** Validates one object against its registered model; throws when it is invalid or has no model. */
+function validateObject(o: any): void {
+  const Model = MODELS[typeKey(o)];
+  if (!Model) throw new Error(`no schema registered for ${typeKey(o)}: register a model before emitting this kind`);
+  new Model(o).validate();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emitted files
+// ---------------------------------------------------------------------------------------------
+
+/** Istio's Helm values: YAML, but not Kubernetes objects, so no schema applies. */
+const isHelmValues = (path: string) => /^[^/]+\/install\/helm\/[^/]+\.values\.yaml$/.test(path);
+const isIstioOperator = (path: string) => /^[^/]+\/install\/istio-operator\.yaml$/.test(path);
+
+interface Document {
+  readonly file: string;
+  readonly object: any;
+}
+
+/** Every document of every YAML file; fails on a file that is neither YAML nor the README. */
+function documentsOf(files: MeshFile[]): { objects: Document[]; helmValues: Document[] } {
+  const objects: Document[] = [];
+  const helmValues: Document[] = [];
+  for (const f of files) {
+    if (f.path === 'README.md') continue;
+    if (!f.path.endsWith('.yaml')) throw new Error(`unexpected file ${f.path}: neither YAML nor the README`);
+    const docs = yaml.loadAll(f.content).map((object) => ({ file: f.path, object }));
+    (isHelmValues(f.path) ? helmValues : objects).push(...docs);
+  }
+  return { objects, helmValues };
+}
+
+/** The meshes whose output is validated, by a name that shows in the test title. */
+function meshes(): Array<[string, MeshFile[]]> {
+  const seeds = Object.entries(seedTopologies(new App())).map(([name, mesh]): [string, MeshFile[]] => [name, renderMeshFiles(mesh)]);
+  return [
+    ...seeds,
+    ['mixed (MIXED_MESH)', synth(MIXED_MESH).files],
+    ['sleep client', synth(Topology.primaryRemoteMultiNetwork({
+      primary: { name: 'cluster1', network: 'network1', discoveryAddress: '192.0.2.10' },
+      remotes: [{ name: 'cluster2', network: 'network2' }],
+      verificationClient: VerificationClient.SLEEP,
+    })).files],
+  ];
+}
+
+/** The names Istio's own manifests use, per kind; IstioOperators are named after their cluster. */
+const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
+  'v1/Namespace': ['istio-system', 'sample'],
+  'v1/ServiceAccount': ['istio-eastwestgateway', 'curl', 'sleep'],
+  'v1/Service': ['istio-eastwestgateway', 'istiod-external', 'helloworld', 'curl', 'sleep'],
+  'rbac.authorization.k8s.io/v1/Role': ['istio-eastwestgateway'],
+  'rbac.authorization.k8s.io/v1/RoleBinding': ['istio-eastwestgateway'],
+  'apps/v1/Deployment': ['istio-eastwestgateway', /^helloworld-v\d+$/, 'curl', 'sleep'],
+  'policy/v1/PodDisruptionBudget': ['istio-eastwestgateway'],
+  'autoscaling/v2/HorizontalPodAutoscaler': ['istio-eastwestgateway'],
+  'networking.istio.io/v1/Gateway': ['istiod-gateway', 'cross-network-gateway'],
+  'networking.istio.io/v1/VirtualService': ['istiod-vs'],
+};
+
+/** The hash cdk8s appends to generated names (`<path>-c8a1b2c3`). */
+const CDK8S_HASH_SUFFIX = /-[0-9a-f]{8}$/;
+
+const MESHES = meshes();
+
+// ---------------------------------------------------------------------------------------------
+
+describe('every emitted object validates against its schema', () => {
+  it.each(MESHES)('%s', (_name, files) => {
+    const { objects } = documentsOf(files);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const { file, object } of objects) {
+      expect(() => validateObject(object), `${file}: ${typeKey(object)} ${object?.metadata?.name}`).not.toThrow();
+    }
+  });
+
+  it.each(MESHES)('%s: each install/istio-operator.yaml is one IstioOperator', (_name, files) => {
+    const operatorFiles = files.filter((f) => isIstioOperator(f.path));
+    expect(operatorFiles.length).toBeGreaterThan(0);
+    for (const f of operatorFiles) {
+      const docs = yaml.loadAll(f.content);
+      expect(docs, f.path).toHaveLength(1);
+      expect(MODELS[typeKey(docs[0] as any)], f.path).toBe(IstioOperator);
+      expect(() => new IstioOperator(docs[0] as any).validate(), f.path).not.toThrow();
+    }
+  });
+
+  it.each(MESHES)('%s: Helm values files are skipped by path, and are the only files skipped', (_name, files) => {
+    const { objects, helmValues } = documentsOf(files);
+    const clusters = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]));
+    // base and istiod values for every cluster, each a single plain map without apiVersion/kind
+    expect(new Set(helmValues.map((d) => d.file)).size).toBe(2 * clusters.size);
+    for (const { file, object } of helmValues) {
+      expect(object, file).toBeTypeOf('object');
+      expect(object, file).not.toHaveProperty('kind');
+      expect(object, file).not.toHaveProperty('apiVersion');
+    }
+    // every other YAML document is a Kubernetes object
+    for (const { file, object } of objects) {
+      expect(object, file).toHaveProperty('apiVersion');
+      expect(object, file).toHaveProperty('kind');
+    }
+  });
+});
+
+describe('every emitted YAML file is clean multi-document YAML of named objects', () => {
+  it.each(MESHES)('%s', (_name, files) => {
+    for (const f of files.filter((file) => file.path.endsWith('.yaml'))) {
+      // js-yaml rejects syntax errors and duplicate keys
+      const docs = yaml.loadAll(f.content);
+      expect(docs.length, f.path).toBeGreaterThan(0);
+      // no empty documents (a stray `---`), and one document per separator
+      const separators = f.content.split('\n').filter((line) => line === '---').length;
+      expect(docs, f.path).toHaveLength(separators + 1);
+      for (const d of docs) expect(d !== null && typeof d === 'object' && !Array.isArray(d), f.path).toBe(true);
+    }
+
+    const { objects } = documentsOf(files);
+    for (const { file, object } of objects) {
+      const where = `${file}: ${typeKey(object)}`;
+      expect(object.apiVersion, where).toMatch(/\S/);
+      expect(object.kind, where).toMatch(/\S/);
+      const name = object.metadata?.name;
+      expect(name, where).toBeTypeOf('string');
+      expect(name, where).not.toMatch(CDK8S_HASH_SUFFIX);
+      if (object.kind === 'IstioOperator') {
+        expect(name, `${where}: named after its cluster`).toBe(file.split('/')[0]);
+      } else {
+        const allowed = ISTIO_NAMES[typeKey(object)] ?? [];
+        const matches = allowed.some((a) => (typeof a === 'string' ? a === name : a.test(name)));
+        expect(matches, `${where}: "${name}" is not one of Istio's names ${allowed.join(', ')}`).toBe(true);
+      }
+    }
+  });
+
+  it('uses exactly Istio\'s names for the objects of a multi-network primary with remotes', () => {
+    const files = MESHES.find(([name]) => name === 'primary-remote-multi-network')![1];
+    const names = new Set(documentsOf(files).objects.map((d) => `${d.object.kind} ${d.object.metadata.name}`));
+    expect([...names].sort()).toEqual([
+      'Deployment curl',
+      'Deployment helloworld-v1',
+      'Deployment helloworld-v2',
+      'Deployment istio-eastwestgateway',
+      'Gateway cross-network-gateway',
+      'Gateway istiod-gateway',
+      'HorizontalPodAutoscaler istio-eastwestgateway',
+      'IstioOperator cluster1',
+      'IstioOperator cluster2',
+      'Namespace istio-system',
+      'Namespace sample',
+      'PodDisruptionBudget istio-eastwestgateway',
+      'Role istio-eastwestgateway',
+      'RoleBinding istio-eastwestgateway',
+      'Service curl',
+      'Service helloworld',
+      'Service istio-eastwestgateway',
+      'ServiceAccount curl',
+      'ServiceAccount istio-eastwestgateway',
+      'VirtualService istiod-vs',
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Negative controls: the validator can fail
+// ---------------------------------------------------------------------------------------------
+
+describe('the validator', () => {
+  const deployment = (containerPort: unknown) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd' },
+    spec: {
+      selector: { matchLabels: { app: 'd' } },
+      template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort }] }] } },
+    },
+  });
+  const gateway = (number: unknown, mode = 'AUTO_PASSTHROUGH') => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'g' },
+    spec: { selector: { istio: 'eastwestgateway' }, servers: [{ port: { number, name: 'tls', protocol: 'TLS' }, tls: { mode }, hosts: ['*.local'] }] },
+  });
+  const hpa = (spec: object) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec });
+
+  it('accepts the valid counterparts of the broken objects below', () => {
+    expect(() => validateObject(deployment(8080))).not.toThrow();
+    expect(() => validateObject(gateway(15443))).not.toThrow();
+    expect(() => validateObject(hpa({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, maxReplicas: 3 }))).not.toThrow();
+  });
+
+  it('rejects a Deployment whose containerPort is a string', () => {
+    expect(() => validateObject(deployment('8080'))).toThrow(/containerPort must be integer/);
+  });
+
+  it('rejects a Gateway whose server port number is a string', () => {
+    expect(() => validateObject(gateway('15443'))).toThrow(/port\/number must be integer/);
+  });
+
+  it('rejects a Gateway with an unknown TLS mode', () => {
+    expect(() => validateObject(gateway(15443, 'PASSTHRU'))).toThrow(/tls\/mode must be equal to one of the allowed values/);
+  });
+
+  it('rejects a HorizontalPodAutoscaler without scaleTargetRef', () => {
+    expect(() => validateObject(hpa({ maxReplicas: 3 }))).toThrow(/spec must have required property scaleTargetRef/);
+  });
+
+  it('rejects a Service with an unknown type', () => {
+    expect(() => validateObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'LoadBalancr' } }))
+      .toThrow(/type must be equal to one of the allowed values/);
+  });
+
+  it('rejects a kind with no registered model', () => {
+    expect(() => validateObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } })).toThrow(/no schema registered for v1\/ConfigMap/);
+    expect(() => validateObject({ apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'g' } }))
+      .toThrow(/no schema registered for networking.istio.io\/v1beta1\/Gateway/);
+  });
+
+  it('does not reject unknown fields, so field spelling is asserted directly elsewhere', () => {
+    expect(() => validateObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { loadBalancerIp: '192.0.2.1' } })).not.toThrow();
+  });
+});

@@ -1,0 +1,67 @@
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshSpec, renderMeshFiles } from '../src';
+
+/** A Kubernetes-style object read back from generated YAML, with the file it came from. */
+export interface EmittedObject {
+  readonly file: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly spec?: any;
+  readonly [key: string]: any;
+}
+
+/** Synthesizes a mesh description the way the writer does, in memory. */
+export function synth(spec: MeshSpec, id = 'mesh'): { mesh: IstioMulticlusterMesh; files: MeshFile[] } {
+  const mesh = new IstioMulticlusterMesh(new App(), id, spec);
+  return { mesh, files: renderMeshFiles(mesh) };
+}
+
+/** Every YAML document of the given files (all files when no filter is given). */
+export function parseObjects(files: MeshFile[], filter: (path: string) => boolean = () => true): EmittedObject[] {
+  return files
+    .filter((f) => f.path.endsWith('.yaml') && filter(f.path))
+    .flatMap((f) => yaml.loadAll(f.content).filter((d) => d != null).map((d) => ({ ...(d as object), file: f.path }) as EmittedObject));
+}
+
+/** What `kubectl apply -f <cluster>/` applies: the YAML files directly in the cluster directory. */
+export function appliedObjects(files: MeshFile[], cluster: string): EmittedObject[] {
+  return parseObjects(files, (p) => p.startsWith(`${cluster}/`) && !p.slice(cluster.length + 1).includes('/'));
+}
+
+/** The verification workloads of one cluster. */
+export function verifyObjects(files: MeshFile[], cluster: string): EmittedObject[] {
+  return parseObjects(files, (p) => p.startsWith(`${cluster}/verify/`));
+}
+
+/** A parsed YAML file (install inputs). */
+export function fileDocument(files: MeshFile[], path: string): any {
+  const file = files.find((f) => f.path === path);
+  if (!file) throw new Error(`no file ${path}; have: ${files.map((f) => f.path).join(', ')}`);
+  return yaml.load(file.content);
+}
+
+export function find(objects: EmittedObject[], kind: string, name: string): EmittedObject | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name);
+}
+
+/**
+ * An N-cluster mix beyond the four seed topologies: two networks, a primary on each,
+ * each primary with a remote, and the second primary exposing istiod through its own
+ * LoadBalancer Service instead of the gateway.
+ */
+export const MIXED_MESH: MeshSpec = {
+  meshId: 'prod',
+  trustDomain: 'prod.example.com',
+  clusters: [
+    { name: 'east-1', network: 'east', discoveryAddress: '203.0.113.10', podCidrs: ['10.1.0.0/16'], serviceCidrs: ['10.101.0.0/16'] },
+    { name: 'east-2', network: 'east', controlPlaneCluster: 'east-1', podCidrs: ['10.2.0.0/16'], serviceCidrs: ['10.102.0.0/16'] },
+    {
+      name: 'west-1', network: 'west', discoveryAddress: 'istiod.west.example.com',
+      istiodExposure: IstiodExposure.LOAD_BALANCER, istiodLoadBalancer: { loadBalancerIP: '198.51.100.7' },
+      eastWestGateway: { replicas: 2, maxReplicas: 4, serviceAnnotations: { 'networking.gke.io/load-balancer-type': 'Internal' } },
+    },
+    { name: 'west-2', network: 'west', controlPlaneCluster: 'west-1' },
+  ],
+};
