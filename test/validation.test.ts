@@ -13,6 +13,17 @@ interface Expected {
   readonly message: RegExp;
 }
 
+/** Renders a mesh that must fail, and returns the one error it fails with. */
+function renderError(mesh: IstioMulticlusterMesh): MeshValidationError {
+  try {
+    renderMeshFiles(mesh);
+  } catch (e) {
+    expect(e).toBeInstanceOf(MeshValidationError);
+    return e as MeshValidationError;
+  }
+  throw new Error('renderMeshFiles did not throw');
+}
+
 /** Asserts that the description has exactly the expected problems, in order. */
 function expectProblems(spec: MeshSpec, expected: Expected[]) {
   const problems = validateMesh(spec);
@@ -373,14 +384,7 @@ describe('reporting', () => {
 
   it('throws one MeshValidationError that lists every problem and says nothing was written', () => {
     const mesh = new IstioMulticlusterMesh(new App(), 'm', fiveMistakes);
-    let error: unknown;
-    try {
-      renderMeshFiles(mesh);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(MeshValidationError);
-    const { problems, message } = error as MeshValidationError;
+    const { problems, message } = renderError(mesh);
     expect(problems).toEqual(validateMesh(fiveMistakes));
     expect(problems).toHaveLength(5);
     expect(message).toMatch(/\b5 problems\b.*; nothing was written:\n/);
@@ -425,14 +429,7 @@ describe('an IstioMulticlusterMesh built from an invalid description', () => {
   });
 
   it('cannot be rendered: renderMeshFiles throws a MeshValidationError naming the mesh and listing its problem', () => {
-    let error: unknown;
-    try {
-      renderMeshFiles(mesh);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(MeshValidationError);
-    const { problems, message } = error as MeshValidationError;
+    const { problems, message } = renderError(mesh);
     expect(problems).toEqual(mesh.problems);
     expect(message).toMatch(/\b1 problem\b/);
     expect(message).toMatch(/mesh "m"/i);

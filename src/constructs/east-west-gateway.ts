@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { LoadBalancerOptions } from '../model/mesh-spec';
 import { optionalAnnotations, tcpServicePort } from './service-helpers';
 import {
   CROSS_NETWORK_PORT, EASTWEST_GATEWAY_NAME, gatewaySelectorLabels, ISTIO_SYSTEM_NAMESPACE,
@@ -7,7 +8,7 @@ import {
 } from './istio-names';
 
 /** Properties of {@link EastWestGateway}. */
-export interface EastWestGatewayProps {
+export interface EastWestGatewayProps extends LoadBalancerOptions {
   /**
    * The network this gateway serves, in a mesh of several networks. Sets the
    * `topology.istio.io/network` label (by which istiod finds the network's gateway)
@@ -34,18 +35,6 @@ export interface EastWestGatewayProps {
    * @default 5
    */
   readonly maxReplicas?: number;
-
-  /**
-   * Annotations for the LoadBalancer Service.
-   * @default - none
-   */
-  readonly serviceAnnotations?: Record<string, string>;
-
-  /**
-   * A fixed address for the LoadBalancer Service.
-   * @default - the cloud assigns one
-   */
-  readonly loadBalancerIP?: string;
 
   /**
    * The gateway's name, used for every object it consists of.

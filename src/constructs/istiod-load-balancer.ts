@@ -1,22 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { LoadBalancerOptions } from '../model/mesh-spec';
 import { optionalAnnotations, tcpServicePort } from './service-helpers';
 import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT } from './istio-names';
 
 /** Properties of {@link IstiodLoadBalancer}. */
-export interface IstiodLoadBalancerProps {
-  /**
-   * Annotations for the Service, for example a cloud's internal-load-balancer annotation.
-   * @default - none
-   */
-  readonly serviceAnnotations?: Record<string, string>;
-
-  /**
-   * A fixed address for the Service.
-   * @default - the cloud assigns one
-   */
-  readonly loadBalancerIP?: string;
-
+export interface IstiodLoadBalancerProps extends LoadBalancerOptions {
   /**
    * The Service's name.
    * @default 'istiod-external'

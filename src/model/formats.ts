@@ -10,34 +10,29 @@ const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const HOSTNAME_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
+/** Length and pattern check shared by the name rules below. */
+function nameProblem(value: string, maxLength: number, pattern: RegExp, rule: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > maxLength) return `must be at most ${maxLength} characters (has ${value.length})`;
+  return pattern.test(value) ? undefined : `must be ${rule}`;
+}
+
 /** A Kubernetes DNS-1123 label: what cluster, mesh and object names must be. */
 export function dns1123LabelProblem(value: string): string | undefined {
-  if (value.length === 0) return 'must not be empty';
-  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
-  if (!DNS1123_LABEL.test(value)) {
-    return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
-  }
-  return undefined;
+  return nameProblem(value, 63, DNS1123_LABEL,
+    'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
 }
 
 /** A Kubernetes label value: networks end up in `topology.istio.io/network` labels. */
 export function labelValueProblem(value: string): string | undefined {
-  if (value.length === 0) return 'must not be empty';
-  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
-  if (!LABEL_VALUE.test(value)) {
-    return 'must be a valid Kubernetes label value: letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
-  }
-  return undefined;
+  return nameProblem(value, 63, LABEL_VALUE,
+    'a valid Kubernetes label value: letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
 }
 
 /** A SPIFFE trust domain such as `cluster.local`. */
 export function trustDomainProblem(value: string): string | undefined {
-  if (value.length === 0) return 'must not be empty';
-  if (value.length > 255) return `must be at most 255 characters (has ${value.length})`;
-  if (!TRUST_DOMAIN.test(value)) {
-    return 'must be a SPIFFE trust domain: lowercase letters, digits, ".", "-" and "_" (for example cluster.local)';
-  }
-  return undefined;
+  return nameProblem(value, 255, TRUST_DOMAIN,
+    'a SPIFFE trust domain: lowercase letters, digits, ".", "-" and "_" (for example cluster.local)');
 }
 
 export function isIPv4(value: string): boolean {
