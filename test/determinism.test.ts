@@ -3,25 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { renderMeshFiles, seedTopologies, writeMeshDirectories } from '../src';
-
-function readTree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out[path.relative(root, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
-}
+import { seedTopologies, writeMeshDirectories } from '../src';
+import { readTree, renderSeedFiles } from './support';
 
 function renderSeeds(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, mesh] of Object.entries(seedTopologies(new App()))) {
-    for (const file of renderMeshFiles(mesh)) out[`${name}/${file.path}`] = file.content;
+  for (const [name, files] of Object.entries(renderSeedFiles())) {
+    for (const file of files) out[`${name}/${file.path}`] = file.content;
   }
   return out;
 }
@@ -35,7 +23,7 @@ describe('output is deterministic', () => {
     const roots = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-determinism-')));
     try {
       for (const root of roots) writeMeshDirectories(root, seedTopologies(new App()));
-      const [a, b] = roots.map(readTree);
+      const [a, b] = roots.map((root) => readTree(root));
       expect(a).toEqual(b);
       expect(Object.keys(a).sort()).toEqual(Object.keys(renderSeeds()).sort());
     } finally {

@@ -13,7 +13,6 @@
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
-import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -24,8 +23,8 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
-import { MeshFile, renderMeshFiles, seedTopologies, Topology, VerificationClient } from '../src';
-import { MIXED_MESH, synth } from './support';
+import { MeshFile, Topology, VerificationClient } from '../src';
+import { MIXED_MESH, renderSeedFiles, synth } from './support';
 
 // ---------------------------------------------------------------------------------------------
 // The validator
@@ -89,7 +88,7 @@ function documentsOf(files: MeshFile[]): { objects: Document[]; helmValues: Docu
 
 /** The meshes whose output is validated, by a name that shows in the test title. */
 function meshes(): Array<[string, MeshFile[]]> {
-  const seeds = Object.entries(seedTopologies(new App())).map(([name, mesh]): [string, MeshFile[]] => [name, renderMeshFiles(mesh)]);
+  const seeds = Object.entries(renderSeedFiles());
   return [
     ...seeds,
     ['mixed (MIXED_MESH)', synth(MIXED_MESH).files],

@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshSpec, renderMeshFiles } from '../src';
+import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshSpec, renderMeshFiles, seedTopologies } from '../src';
 
 /** A Kubernetes-style object read back from generated YAML, with the file it came from. */
 export interface EmittedObject {
@@ -16,6 +18,35 @@ export interface EmittedObject {
 export function synth(spec: MeshSpec, id = 'mesh'): { mesh: IstioMulticlusterMesh; files: MeshFile[] } {
   const mesh = new IstioMulticlusterMesh(new App(), id, spec);
   return { mesh, files: renderMeshFiles(mesh) };
+}
+
+/** The files of the four seed topologies, by directory name, rendered in a fresh App. */
+export function renderSeedFiles(): Record<string, MeshFile[]> {
+  return Object.fromEntries(Object.entries(seedTopologies(new App())).map(([name, mesh]) => [name, renderMeshFiles(mesh)]));
+}
+
+/** Every file below `root`, by `/`-separated relative path, with its content in the given encoding. */
+export function readTree(root: string, encoding: BufferEncoding = 'utf8'): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(root, full).split(path.sep).join('/')] = fs.readFileSync(full).toString(encoding);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Runs a call that must throw, and returns what it threw. */
+export function thrown(fn: () => void): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to throw');
 }
 
 /** Every YAML document of the given files (all files when no filter is given). */

@@ -1,11 +1,11 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ClusterSpec, IstiodExposure, MeshSpec, planMesh, renderMeshFiles, seedTopologies, Topology } from '../src';
+import { ClusterSpec, IstiodExposure, MeshSpec, planMesh, seedTopologies, Topology } from '../src';
 import { expectMeshInvariants } from './invariants';
-import { appliedObjects, EmittedObject, fileDocument, find, MIXED_MESH, synth, verifyObjects } from './support';
+import { appliedObjects, EmittedObject, fileDocument, find, MIXED_MESH, renderSeedFiles, synth, verifyObjects } from './support';
 
 const seeds = seedTopologies(new App());
-const seedFiles = Object.fromEntries(Object.entries(seeds).map(([name, mesh]) => [name, renderMeshFiles(mesh)]));
+const seedFiles = renderSeedFiles();
 const kinds = (objects: EmittedObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
 const gatewayObjects = [
   'ServiceAccount/istio-eastwestgateway', 'Role/istio-eastwestgateway', 'RoleBinding/istio-eastwestgateway',

@@ -4,7 +4,7 @@ import {
   ClusterSpec, DEFAULT_ISTIO_VERSION, formatProblem, IstiodExposure, IstioMulticlusterMesh, MeshProblem, MeshSpec,
   MeshValidationError, renderMeshFiles, Topology, validateMesh,
 } from '../src';
-import { MIXED_MESH } from './support';
+import { MIXED_MESH, thrown } from './support';
 
 /** The problem a test expects: its cluster, its field path, and what the message must say. */
 interface Expected {
@@ -15,13 +15,9 @@ interface Expected {
 
 /** Renders a mesh that must fail, and returns the one error it fails with. */
 function renderError(mesh: IstioMulticlusterMesh): MeshValidationError {
-  try {
-    renderMeshFiles(mesh);
-  } catch (e) {
-    expect(e).toBeInstanceOf(MeshValidationError);
-    return e as MeshValidationError;
-  }
-  throw new Error('renderMeshFiles did not throw');
+  const error = thrown(() => renderMeshFiles(mesh));
+  expect(error).toBeInstanceOf(MeshValidationError);
+  return error as MeshValidationError;
 }
 
 /** Asserts that the description has exactly the expected problems, in order. */

@@ -7,7 +7,7 @@ import {
   formatProblem, IstioMulticlusterMesh, MeshSpec, MeshValidationError, renderMeshFiles, Topology, validateMesh,
   writeMeshDirectories, writeMeshDirectory,
 } from '../src';
-import { MIXED_MESH } from './support';
+import { MIXED_MESH, readTree, thrown } from './support';
 
 const PRIMARY_REMOTE: MeshSpec = Topology.primaryRemote({
   primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'], network: 'network1',
@@ -19,27 +19,7 @@ const INVALID: MeshSpec = { istioVersion: '1.20', clusters: [{ name: 'Cluster1',
 const meshOf = (spec: MeshSpec, id = 'mesh') => new IstioMulticlusterMesh(new App(), id, spec);
 
 /** Every file below `dir`, by relative path, with its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (sub: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else files[rel] = fs.readFileSync(path.join(dir, rel)).toString('base64');
-    }
-  };
-  walk('');
-  return files;
-}
-
-function thrown(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
-}
+const snapshot = (dir: string) => readTree(dir, 'base64');
 
 const stagingLeftovers = (dir: string) => fs.readdirSync(dir).filter((name) => name.startsWith('.'));
 
