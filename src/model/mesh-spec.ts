@@ -29,6 +29,14 @@ export interface LoadBalancerOptions {
    * @default - the cloud assigns one
    */
   readonly loadBalancerIP?: string;
+
+  /**
+   * The client networks allowed to connect, in CIDR notation
+   * (`spec.loadBalancerSourceRanges`). The load balancer is Internet-facing unless a
+   * cloud annotation makes it internal; name the other clusters' egress ranges here.
+   * @default - any source may connect
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** Overrides for a cluster's east-west gateway (`istio-eastwestgateway`). */
