@@ -270,7 +270,7 @@ describe('the Istio version', () => {
     });
   });
 
-  it.each(['1.24.0', '1.24', '1.31.1', '1.29.0-beta.1'])('accepts %s', (version) => {
+  it.each(['1.24.0', '1.24', '1.31.1', '1.29.0-beta.1', 'v1.31.1', '1.40.0'])('accepts %s', (version) => {
     expectValid({ ...twoPrimaries(), istioVersion: version });
   });
 });
@@ -316,8 +316,8 @@ describe('east-west gateway options', () => {
 
   it('reject an invalid annotation key', () => {
     expectProblem(primaryRemote({ eastWestGateway: { serviceAnnotations: { 'cloud.example.com/ok': 'yes', 'not a key': 'x' } } }), {
-      cluster: 'cluster1', field: 'clusters[0].eastWestGateway.serviceAnnotations',
-      message: /"not a key" is not a valid annotation key \(an optional DNS prefix and "\/", then a name\)/,
+      cluster: 'cluster1', field: 'clusters[0].eastWestGateway.serviceAnnotations["not a key"]',
+      message: /^annotation key has a name part that is not letters, digits/,
     });
   });
 
@@ -355,7 +355,7 @@ describe('istiodLoadBalancer', () => {
   });
 
   it('is accepted with istiodExposure LOAD_BALANCER on a primary that serves remotes', () => {
-    expectValid(primaryRemote({ istiodExposure: IstiodExposure.LOAD_BALANCER, istiodLoadBalancer: { loadBalancerIP: '198.51.100.7' } }));
+    expectValid(primaryRemote({ istiodExposure: IstiodExposure.LOAD_BALANCER, istiodLoadBalancer: { loadBalancerIP: '192.0.2.10' } }));
   });
 });
 

@@ -142,3 +142,51 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   if (a.family !== b.family) return false;
   return a.prefixBits.startsWith(b.prefixBits) || b.prefixBits.startsWith(a.prefixBits);
 }
+
+/** Whether two texts are the same IP address (IPv6 compared by value, not spelling). */
+export function sameIpAddress(a: string, b: string): boolean {
+  if (isIPv4(a) && isIPv4(b)) return a === b;
+  const ga = parseIPv6(a);
+  const gb = parseIPv6(b);
+  return ga !== undefined && gb !== undefined && ga.every((g, i) => g === gb[i]);
+}
+
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Kubernetes' total size limit of one object's annotations, keys and values together. */
+export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
+
+/**
+ * A Kubernetes annotation (or label) key: an optional DNS-subdomain prefix and `/`,
+ * then a name of at most 63 characters. Lengths are checked before patterns, so a
+ * hostile key costs no more than its length.
+ */
+export function annotationKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined) {
+    if (prefix.length === 0 || prefix.length > 253) return 'has a prefix (before "/") that is empty or longer than 253 characters';
+    if (!DNS1123_SUBDOMAIN.test(prefix)) return 'has a prefix (before "/") that is not a DNS subdomain: lowercase letters, digits, "-" and "."';
+  }
+  if (name.length === 0 || name.length > 63) return `has a name part of ${name.length} characters; it must have 1 to 63`;
+  if (!QUALIFIED_NAME.test(name)) {
+    return 'has a name part that is not letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+/** An `https://` URL of an API server, without credentials. */
+export function httpsUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL; give the API server address as https://host[:port]';
+  }
+  if (url.protocol !== 'https:') return 'must be an https:// URL: Kubernetes API servers are reached over TLS';
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  if (url.hostname === '') return 'has no host';
+  return undefined;
+}

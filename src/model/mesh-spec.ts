@@ -119,6 +119,15 @@ export interface ClusterSpec {
   readonly eastWestGateway?: EastWestGatewayOptions;
 
   /**
+   * The URL at which other clusters reach this cluster's API server, when it differs
+   * from the address in your kubeconfig (kind clusters, private endpoints, proxies).
+   * The remote secrets that primaries use to read this cluster are created with it
+   * (`istioctl create-remote-secret --server`). An `https://` URL.
+   * @default - the server address of the cluster's kubeconfig context
+   */
+  readonly apiServer?: string;
+
+  /**
    * The kubeconfig context of this cluster, as used in the generated instructions.
    * @default - `${CTX_<NAME>}`: an environment variable named after the cluster
    */

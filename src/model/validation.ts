@@ -1,11 +1,11 @@
 import {
-  Cidr, cidrsOverlap, dns1123LabelProblem, hostAddressProblem, isIPv4, isIPv6,
-  labelValueProblem, parseCidr, trustDomainProblem,
+  annotationKeyProblem, ANNOTATIONS_SIZE_LIMIT, Cidr, cidrsOverlap, dns1123LabelProblem, hostAddressProblem, httpsUrlProblem,
+  isIPv4, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
 } from './formats';
-import { DEFAULT_ISTIO_VERSION, parseIstioVersion } from './istio-version';
-import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from './mesh-spec';
-
-const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
+import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
+import { readPlainData } from './plain-data';
+import { checkShape } from './structure';
 
 /** One thing wrong with a mesh description. */
 export interface MeshProblem {
@@ -35,14 +35,68 @@ export class MeshValidationError extends Error {
   }
 }
 
+/** The outcome of checking a description: its problems, or the description as plain, normalized data. */
+export interface MeshCheck {
+  readonly problems: MeshProblem[];
+  /** A plain-data copy with the Istio version normalized; set only when there are no problems. */
+  readonly spec?: MeshSpec;
+}
+
+/** `base.key`, or `base["a/b"]` for a key that is not a plain identifier. */
+function memberName(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+/** `clusters[1].eastWestGateway.serviceAnnotations["a/b"]`: a path as people read it. */
+export function fieldName(path: (string | number)[]): string {
+  return path.length === 0 ? 'description' : path.reduce<string>(memberName, '');
+}
+
 /**
  * Checks a whole mesh description and returns every problem found, in a stable order.
- * An empty list means the description is complete and consistent.
+ * An empty list means the description is complete and consistent. Any value at all may
+ * be passed (for example parsed JSON): wrong types, unknown fields and values that are
+ * not plain data are problems like any other, never exceptions.
  */
-export function validateMesh(spec: MeshSpec): MeshProblem[] {
-  const problems: MeshProblem[] = [];
-  const add = (field: string, message: string, cluster?: string) => problems.push({ cluster, field, message });
+export function validateMesh(spec: unknown): MeshProblem[] {
+  return checkMesh(spec).problems;
+}
 
+/** Like {@link validateMesh}, and also returns the normalized plain-data description when it is valid. */
+export function checkMesh(input: unknown): MeshCheck {
+  const { value, unreadable } = readPlainData(input);
+  const located = [...unreadable, ...checkShape(value)];
+  const spec = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as unknown as MeshSpec;
+  const clusterAt = (index: unknown) => {
+    const c = typeof index === 'number' && Array.isArray(spec.clusters) ? (spec.clusters[index] as ClusterSpec | null) : undefined;
+    return typeof c?.name === 'string' ? c.name : undefined;
+  };
+
+  // A value that is not plain data is reported once, not also as being of the wrong type.
+  const shapeFields = new Set<string>();
+  const problems: MeshProblem[] = [];
+  for (const p of located) {
+    const field = fieldName(p.path);
+    if (shapeFields.has(field)) continue;
+    shapeFields.add(field);
+    problems.push({ cluster: p.path[0] === 'clusters' ? clusterAt(p.path[1]) : undefined, field, message: p.message });
+  }
+  // Wrong shapes were removed from `spec`, so these checks of meaning can trust the types.
+  const version = checkMeaning(spec, (field, message, cluster) => {
+    if (!shapeFields.has(field)) problems.push({ cluster, field, message });
+  });
+  if (problems.length > 0 || typeof version === 'string') return { problems };
+  return { problems: [], spec: { ...spec, istioVersion: version.text } };
+}
+
+type AddProblem = (field: string, message: string, cluster?: string) => void;
+
+/** The cluster entries of a shape-checked description; an entry of a wrong shape is null. */
+type Clusters = (ClusterSpec | null)[];
+
+function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   if (spec.meshId !== undefined) {
     const reason = dns1123LabelProblem(spec.meshId);
     if (reason) add('meshId', `"${spec.meshId}" ${reason}`);
@@ -53,120 +107,155 @@ export function validateMesh(spec: MeshSpec): MeshProblem[] {
   }
   const version = parseIstioVersion(spec.istioVersion ?? DEFAULT_ISTIO_VERSION);
   if (typeof version === 'string') add('istioVersion', version);
-  if (spec.verificationClient !== undefined && !Object.values(VerificationClient).includes(spec.verificationClient)) {
-    add('verificationClient', `"${spec.verificationClient}" is not one of ${Object.values(VerificationClient).join(', ')}`);
-  }
 
-  const clusters = spec.clusters ?? [];
+  if (!Array.isArray(spec.clusters)) return version;
+  const clusters: Clusters = spec.clusters;
   if (clusters.length === 0) {
     add('clusters', 'a mesh needs at least one cluster, and at least one of them must be a primary');
-    return problems;
+    return version;
   }
 
   const byName = new Map<string, ClusterSpec>();
   clusters.forEach((c, i) => {
-    if (c.name !== undefined && byName.has(c.name)) {
+    if (c === null || c.name === undefined) return;
+    if (byName.has(c.name)) {
       add(`clusters[${i}].name`, `the name "${c.name}" is used by more than one cluster; cluster names must be unique in the mesh`, c.name);
-    } else if (c.name !== undefined) {
+    } else {
       byName.set(c.name, c);
     }
   });
   const servedBy = new Map<string, string[]>();
   for (const c of clusters) {
-    if (c.controlPlaneCluster !== undefined && c.controlPlaneCluster !== c.name) {
-      servedBy.set(c.controlPlaneCluster, [...(servedBy.get(c.controlPlaneCluster) ?? []), c.name]);
+    if (c?.controlPlaneCluster !== undefined && c.controlPlaneCluster !== c.name && c.name !== undefined) {
+      const served = servedBy.get(c.controlPlaneCluster);
+      if (served) served.push(c.name);
+      else servedBy.set(c.controlPlaneCluster, [c.name]);
     }
   }
 
   clusters.forEach((c, i) => {
-    const at = (field: string) => `clusters[${i}].${field}`;
-    const nameReason = typeof c.name === 'string' ? dns1123LabelProblem(c.name) : 'is required';
-    if (nameReason) add(at('name'), `"${c.name ?? ''}" ${nameReason}`, c.name);
-    const networkReason = typeof c.network === 'string' ? labelValueProblem(c.network) : 'is required';
-    if (networkReason) add(at('network'), `network "${c.network ?? ''}" ${networkReason}`, c.name);
-
-    const isRemote = c.controlPlaneCluster !== undefined;
-    if (isRemote) {
-      const primary = byName.get(c.controlPlaneCluster!);
-      if (c.controlPlaneCluster === c.name) {
-        add(at('controlPlaneCluster'), 'names the cluster itself; leave controlPlaneCluster out to make this cluster a primary', c.name);
-      } else if (!primary) {
-        add(at('controlPlaneCluster'), `names "${c.controlPlaneCluster}", which is not a cluster of this mesh; name one of: ${[...byName.keys()].join(', ')}`, c.name);
-      } else if (primary.controlPlaneCluster !== undefined) {
-        add(at('controlPlaneCluster'), `names "${c.controlPlaneCluster}", which is itself a remote (of "${primary.controlPlaneCluster}"); a remote must be controlled by a primary`, c.name);
-      }
-      if (c.discoveryAddress !== undefined) {
-        add(at('discoveryAddress'), 'is set on a remote; only a primary that serves remotes has a discovery address (the remote gets its primary\'s)', c.name);
-      }
-      if (c.istiodExposure !== undefined) {
-        add(at('istiodExposure'), 'is set on a remote; only a primary runs an istiod to expose', c.name);
-      }
-    }
-
-    const served = isRemote ? [] : (servedBy.get(c.name) ?? []);
-    if (c.discoveryAddress !== undefined) {
-      const reason = hostAddressProblem(c.discoveryAddress);
-      if (reason) add(at('discoveryAddress'), `"${c.discoveryAddress}" ${reason}`, c.name);
-    } else if (served.length > 0) {
-      add(at('discoveryAddress'), `is required: the remote(s) ${served.join(', ')} reach this primary's istiod at it; ` +
-        'set it to the IP address or DNS name of the east-west gateway (or istiod-external) load balancer', c.name);
-    }
-    if (c.istiodExposure !== undefined && !Object.values(IstiodExposure).includes(c.istiodExposure)) {
-      add(at('istiodExposure'), `"${c.istiodExposure}" is not one of ${Object.values(IstiodExposure).join(', ')}`, c.name);
-    }
-    if (c.kubeContext !== undefined && (c.kubeContext.length === 0 || /[\s"'`$\\]/.test(c.kubeContext))) {
-      add(at('kubeContext'), `"${c.kubeContext}" must be a non-empty context name without spaces, quotes, "$" or "\\"`, c.name);
-    }
-
-    const gw = c.eastWestGateway;
-    if (gw !== undefined) {
-      if (gw.replicas !== undefined && (!Number.isInteger(gw.replicas) || gw.replicas < 1)) {
-        add(at('eastWestGateway.replicas'), `${gw.replicas} must be a whole number of at least 1`, c.name);
-      }
-      if (gw.maxReplicas !== undefined && (!Number.isInteger(gw.maxReplicas) || gw.maxReplicas < (gw.replicas ?? 1))) {
-        add(at('eastWestGateway.maxReplicas'), `${gw.maxReplicas} must be a whole number no smaller than replicas (${gw.replicas ?? 1})`, c.name);
-      }
-      checkLoadBalancerOptions(gw, at('eastWestGateway'), c.name, add);
-    }
-    if (c.istiodLoadBalancer !== undefined) {
-      checkLoadBalancerOptions(c.istiodLoadBalancer, at('istiodLoadBalancer'), c.name, add);
-      if (c.istiodExposure !== IstiodExposure.LOAD_BALANCER || served.length === 0) {
-        add(at('istiodLoadBalancer'), 'is set, but this cluster has no istiod-external Service: that needs a primary that serves remotes ' +
-          'with istiodExposure IstiodExposure.LOAD_BALANCER', c.name);
-      }
-    }
+    if (c !== null) checkCluster(c, i, byName, servedBy.get(c.name) ?? [], typeof version === 'string' ? undefined : version, add);
   });
 
-  if (!clusters.some((c) => c.controlPlaneCluster === undefined)) {
+  if (!clusters.some((c) => c !== null && c.controlPlaneCluster === undefined)) {
     add('clusters', 'no cluster is a primary: at least one cluster must run istiod (leave its controlPlaneCluster out)');
   }
-
   checkEastWestGatewayOptions(clusters, servedBy, add);
   checkCidrs(clusters, add);
-  return problems;
+  return version;
 }
 
-type AddProblem = (field: string, message: string, cluster?: string) => void;
+function checkCluster(
+  c: ClusterSpec, i: number, byName: Map<string, ClusterSpec>, servedByThis: string[],
+  version: IstioVersion | undefined, add: AddProblem,
+) {
+  const at = (field: string) => `clusters[${i}].${field}`;
+  if (c.name !== undefined) {
+    const reason = dns1123LabelProblem(c.name);
+    if (reason) add(at('name'), `"${c.name}" ${reason}`, c.name);
+  }
+  if (c.network !== undefined) {
+    const reason = labelValueProblem(c.network);
+    if (reason) add(at('network'), `network "${c.network}" ${reason}`, c.name);
+  }
+
+  const isRemote = c.controlPlaneCluster !== undefined;
+  if (isRemote) {
+    const primary = byName.get(c.controlPlaneCluster!);
+    if (c.controlPlaneCluster === c.name) {
+      add(at('controlPlaneCluster'), 'names the cluster itself; leave controlPlaneCluster out to make this cluster a primary', c.name);
+    } else if (!primary) {
+      const names = [...byName.keys()];
+      add(at('controlPlaneCluster'), `names "${c.controlPlaneCluster}", which is not a cluster of this mesh; name one of: ` +
+        `${names.slice(0, 10).join(', ')}${names.length > 10 ? `, … (${names.length} clusters)` : ''}`, c.name);
+    } else if (primary.controlPlaneCluster !== undefined) {
+      add(at('controlPlaneCluster'), `names "${c.controlPlaneCluster}", which is itself a remote (of "${primary.controlPlaneCluster}"); a remote must be controlled by a primary`, c.name);
+    }
+    if (c.discoveryAddress !== undefined) {
+      add(at('discoveryAddress'), 'is set on a remote; only a primary that serves remotes has a discovery address (the remote gets its primary\'s)', c.name);
+    }
+    if (c.istiodExposure !== undefined) {
+      add(at('istiodExposure'), 'is set on a remote; only a primary runs an istiod to expose', c.name);
+    }
+  }
+
+  const served = isRemote ? [] : servedByThis;
+  const exposure = c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY;
+  if (c.discoveryAddress !== undefined && !isRemote) {
+    const reason = hostAddressProblem(c.discoveryAddress);
+    if (reason) {
+      add(at('discoveryAddress'), `"${c.discoveryAddress}" ${reason}`, c.name);
+    } else if (isIPv6(c.discoveryAddress) && version !== undefined && version.minor < 30) {
+      add(at('discoveryAddress'), `"${c.discoveryAddress}" is an IPv6 address: the remote profile of Istio ${version.text} turns it into an ` +
+        'ExternalName Service, which Kubernetes rejects; use Istio 1.30 or later, an IPv4 address or a DNS name', c.name);
+    } else if (served.length > 0) {
+      // Remotes would point where nothing listens.
+      const exposing = exposure === IstiodExposure.LOAD_BALANCER ? c.istiodLoadBalancer : c.eastWestGateway;
+      const pinned = exposing?.loadBalancerIP;
+      if (pinned !== undefined && (isIPv4(c.discoveryAddress) || isIPv6(c.discoveryAddress)) &&
+        (isIPv4(pinned) || isIPv6(pinned)) && !sameIpAddress(pinned, c.discoveryAddress)) {
+        const field = exposure === IstiodExposure.LOAD_BALANCER ? 'istiodLoadBalancer' : 'eastWestGateway';
+        add(at('discoveryAddress'), `"${c.discoveryAddress}" differs from ${field}.loadBalancerIP "${pinned}", the address of the Service ` +
+          'that exposes istiod: remotes would connect where nothing listens; make them the same', c.name);
+      }
+    }
+  } else if (served.length > 0) {
+    add(at('discoveryAddress'), `is required: the remote(s) ${served.slice(0, 10).join(', ')}${served.length > 10 ? ', …' : ''} reach this primary's istiod at it; ` +
+      'set it to the IP address or DNS name of the east-west gateway (or istiod-external) load balancer', c.name);
+  }
+  if (c.kubeContext !== undefined && (c.kubeContext.length === 0 || /[\s"'`$\\]/.test(c.kubeContext))) {
+    add(at('kubeContext'), `"${c.kubeContext}" must be a non-empty context name without spaces, quotes, "$" or "\\"`, c.name);
+  }
+  if (c.apiServer !== undefined) {
+    const reason = httpsUrlProblem(c.apiServer);
+    if (reason) add(at('apiServer'), `"${c.apiServer}" ${reason}`, c.name);
+  }
+
+  const gw = c.eastWestGateway;
+  if (gw !== undefined) {
+    if (gw.replicas !== undefined && (!Number.isInteger(gw.replicas) || gw.replicas < 1)) {
+      add(at('eastWestGateway.replicas'), `${gw.replicas} must be a whole number of at least 1`, c.name);
+    }
+    if (gw.maxReplicas !== undefined && (!Number.isInteger(gw.maxReplicas) || gw.maxReplicas < (gw.replicas ?? 1))) {
+      add(at('eastWestGateway.maxReplicas'), `${gw.maxReplicas} must be a whole number no smaller than replicas (${gw.replicas ?? 1})`, c.name);
+    }
+    checkLoadBalancerOptions(gw, at('eastWestGateway'), c.name, add);
+  }
+  if (c.istiodLoadBalancer !== undefined) {
+    checkLoadBalancerOptions(c.istiodLoadBalancer, at('istiodLoadBalancer'), c.name, add);
+    if (c.istiodExposure !== IstiodExposure.LOAD_BALANCER || served.length === 0) {
+      add(at('istiodLoadBalancer'), 'is set, but this cluster has no istiod-external Service: that needs a primary that serves remotes ' +
+        'with istiodExposure IstiodExposure.LOAD_BALANCER', c.name);
+    }
+  }
+}
 
 function checkLoadBalancerOptions(options: LoadBalancerOptions, field: string, cluster: string, add: AddProblem) {
   if (options.loadBalancerIP !== undefined && !isIPv4(options.loadBalancerIP) && !isIPv6(options.loadBalancerIP)) {
     add(`${field}.loadBalancerIP`, `"${options.loadBalancerIP}" must be an IPv4 or IPv6 address`, cluster);
   }
-  for (const key of Object.keys(options.serviceAnnotations ?? {})) {
-    if (!ANNOTATION_KEY.test(key)) {
-      add(`${field}.serviceAnnotations`, `"${key}" is not a valid annotation key (an optional DNS prefix and "/", then a name)`, cluster);
-    }
+  (options.loadBalancerSourceRanges ?? []).forEach((range, j) => {
+    if (range === null) return;
+    const parsed = parseCidr(range);
+    if (typeof parsed === 'string') add(`${field}.loadBalancerSourceRanges[${j}]`, `"${range}" ${parsed}`, cluster);
+  });
+  const annotations = options.serviceAnnotations ?? {};
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    size += key.length + value.length;
+    const reason = annotationKeyProblem(key);
+    if (reason) add(memberName(`${field}.serviceAnnotations`, key), `annotation key ${reason}`, cluster);
+  }
+  if (size > ANNOTATIONS_SIZE_LIMIT) {
+    add(`${field}.serviceAnnotations`, `have ${size} characters of keys and values; Kubernetes allows at most ${ANNOTATIONS_SIZE_LIMIT} in all`, cluster);
   }
 }
 
 /** Gateway overrides on a cluster that gets no gateway are a sign of a mistaken description. */
-function checkEastWestGatewayOptions(
-  clusters: ClusterSpec[], servedBy: Map<string, string[]>,
-  add: AddProblem,
-) {
-  const multiNetwork = new Set(clusters.map((c) => c.network)).size > 1;
+function checkEastWestGatewayOptions(clusters: Clusters, servedBy: Map<string, string[]>, add: AddProblem) {
+  const multiNetwork = new Set(clusters.map((c) => c?.network)).size > 1;
   clusters.forEach((c, i) => {
-    if (c.eastWestGateway === undefined || multiNetwork) return;
+    if (c === null || c.eastWestGateway === undefined || multiNetwork) return;
     const servesThroughGateway = c.controlPlaneCluster === undefined && (servedBy.get(c.name) ?? []).length > 0 &&
       (c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY) === IstiodExposure.EAST_WEST_GATEWAY;
     if (!servesThroughGateway) {
@@ -177,29 +266,38 @@ function checkEastWestGatewayOptions(
 }
 
 /** Seed 003's rule: pod and service ranges must not overlap between clusters whose pods route to each other. */
-function checkCidrs(clusters: ClusterSpec[], add: AddProblem) {
+function checkCidrs(clusters: Clusters, add: AddProblem) {
   interface Range { cluster: string; index: number; field: string; cidr: Cidr }
   const ranges: Range[] = [];
   clusters.forEach((c, i) => {
+    if (c === null) return;
     for (const field of ['podCidrs', 'serviceCidrs'] as const) {
       (c[field] ?? []).forEach((text, j) => {
+        if (text === null) return;
         const parsed = parseCidr(text);
         if (typeof parsed === 'string') add(`clusters[${i}].${field}[${j}]`, `"${text}" ${parsed}`, c.name);
         else ranges.push({ cluster: c.name, index: i, field: `${field}[${j}]`, cidr: parsed });
       });
     }
   });
+  // Sorted by prefix, a range can only overlap ranges that follow it while they share its prefix.
+  ranges.sort((a, b) => (a.cidr.family - b.cidr.family) || (a.cidr.prefixBits < b.cidr.prefixBits ? -1 : a.cidr.prefixBits > b.cidr.prefixBits ? 1 : 0));
+  const overlaps: [Range, Range][] = [];
   for (let a = 0; a < ranges.length; a++) {
-    for (let b = a + 1; b < ranges.length; b++) {
-      const ra = ranges[a];
-      const rb = ranges[b];
-      if (ra.index === rb.index) continue;
-      if (clusters[ra.index].network !== clusters[rb.index].network) continue;
-      if (cidrsOverlap(ra.cidr, rb.cidr)) {
-        add(`clusters[${rb.index}].${rb.field}`,
-          `${rb.cidr.text} overlaps ${ra.cidr.text} (${ra.field}) of cluster "${ra.cluster}" on the same network ` +
-          `"${clusters[ra.index].network}"; pod and service ranges must be unique across clusters that share a network`, rb.cluster);
-      }
+    for (let b = a + 1; b < ranges.length && cidrsOverlap(ranges[a].cidr, ranges[b].cidr); b++) {
+      const [first, second] = ranges[a].index < ranges[b].index || (ranges[a].index === ranges[b].index && ranges[a].field < ranges[b].field)
+        ? [ranges[a], ranges[b]] : [ranges[b], ranges[a]];
+      if (first.index === second.index) continue;
+      if (clusters[first.index]!.network !== clusters[second.index]!.network) continue;
+      overlaps.push([first, second]);
     }
+  }
+  // Reported in description order, as before: by the later range's position.
+  overlaps.sort(([a1, a2], [b1, b2]) => (a2.index - b2.index) || (a2.field < b2.field ? -1 : a2.field > b2.field ? 1 : 0) ||
+    (a1.index - b1.index) || (a1.field < b1.field ? -1 : 1));
+  for (const [ra, rb] of overlaps) {
+    add(`clusters[${rb.index}].${rb.field}`,
+      `${rb.cidr.text} overlaps ${ra.cidr.text} (${ra.field}) of cluster "${ra.cluster}" on the same network ` +
+      `"${clusters[ra.index]!.network}"; pod and service ranges must be unique across clusters that share a network`, rb.cluster);
   }
 }

@@ -1,6 +1,6 @@
-import { DEFAULT_ISTIO_VERSION } from '../model/istio-version';
+import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
 import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
-import { MeshValidationError, validateMesh } from '../model/validation';
+import { checkMesh, MeshValidationError } from '../model/validation';
 
 export const DEFAULT_MESH_ID = 'mesh1';
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -18,6 +18,7 @@ export enum ClusterRole {
 export interface LoadBalancerPlan {
   readonly serviceAnnotations: Record<string, string>;
   readonly loadBalancerIP?: string;
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** What the east-west gateway of a cluster must do. */
@@ -56,13 +57,23 @@ export interface ClusterPlan {
   readonly readsApiServersOf: string[];
   /** The kubeconfig context, as written in instructions. */
   readonly kubeContext: string;
+  /** Where other clusters reach this cluster's API server, when it differs from the kubeconfig's. */
+  readonly apiServer?: string;
 }
 
 /** A validated mesh with every cluster's duties worked out. */
 export interface MeshPlan {
   readonly meshId: string;
   readonly trustDomain: string;
+  /** The Istio release, as Helm and istioctl are given it. */
   readonly istioVersion: string;
+  /** The parsed release. */
+  readonly istio: IstioVersion;
+  /**
+   * The minor release whose charts the output follows: the mesh's own, or the newest
+   * the library knows when the mesh names a newer one.
+   */
+  readonly chartMinor: number;
   /** True when the clusters span more than one network. */
   readonly multiNetwork: boolean;
   /** The networks, in order of first appearance. */
@@ -81,14 +92,24 @@ export function contextVariable(clusterName: string): string {
  * Validates a mesh description and derives the per-cluster plan.
  * @throws MeshValidationError listing every problem, when the description has any
  */
-export function planMesh(spec: MeshSpec): MeshPlan {
-  const problems = validateMesh(spec);
-  if (problems.length > 0) throw new MeshValidationError(problems);
+export function planMesh(description: MeshSpec): MeshPlan {
+  const { problems, spec } = checkMesh(description);
+  if (!spec) throw new MeshValidationError(problems);
+  // Validated and normalized: a plain-data copy with the version written as Helm expects it.
+  const istio = parseIstioVersion(spec.istioVersion!) as IstioVersion;
 
   const networks = [...new Set(spec.clusters.map((c) => c.network))];
   const multiNetwork = networks.length > 1;
   const byName = new Map(spec.clusters.map((c) => [c.name, c]));
-  const remotesOf = (primary: string) => spec.clusters.filter((c) => c.controlPlaneCluster === primary).map((c) => c.name);
+  const remotesByPrimary = new Map<string, string[]>();
+  for (const c of spec.clusters) {
+    if (c.controlPlaneCluster === undefined) continue;
+    const remotes = remotesByPrimary.get(c.controlPlaneCluster);
+    if (remotes) remotes.push(c.name);
+    else remotesByPrimary.set(c.controlPlaneCluster, [c.name]);
+  }
+  const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
+  const allNames = spec.clusters.map((c) => c.name);
 
   const clusters = spec.clusters.map((c, i): ClusterPlan => {
     const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
@@ -111,15 +132,18 @@ export function planMesh(spec: MeshSpec): MeshPlan {
       // Istio configuration is read by istiod from its own cluster, so it belongs on primaries.
       exposesServices: multiNetwork && role === ClusterRole.PRIMARY,
       // Every primary discovers endpoints in every other cluster of the mesh.
-      readsApiServersOf: role === ClusterRole.PRIMARY ? spec.clusters.filter((o) => o.name !== c.name).map((o) => o.name) : [],
+      readsApiServersOf: role === ClusterRole.PRIMARY ? allNames.filter((o) => o !== c.name) : [],
       kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
+      apiServer: c.apiServer,
     };
   });
 
   return {
     meshId: spec.meshId ?? DEFAULT_MESH_ID,
     trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
-    istioVersion: spec.istioVersion ?? DEFAULT_ISTIO_VERSION,
+    istioVersion: istio.text,
+    istio,
+    chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
     multiNetwork,
     networks,
     clusters,
@@ -140,5 +164,9 @@ function gatewayPlan(c: ClusterSpec, multiNetwork: boolean, exposesIstiod: boole
 }
 
 function loadBalancerPlan(options: LoadBalancerOptions | undefined): LoadBalancerPlan {
-  return { serviceAnnotations: { ...(options?.serviceAnnotations ?? {}) }, loadBalancerIP: options?.loadBalancerIP };
+  return {
+    serviceAnnotations: { ...(options?.serviceAnnotations ?? {}) },
+    loadBalancerIP: options?.loadBalancerIP,
+    loadBalancerSourceRanges: options?.loadBalancerSourceRanges?.length ? [...options.loadBalancerSourceRanges] : undefined,
+  };
 }

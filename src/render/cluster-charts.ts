@@ -18,7 +18,10 @@ export interface ClusterCharts {
 
 /** Turns one cluster's plan into charts of objects, each building block in its own file. */
 export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: ClusterPlan): ClusterCharts {
-  const manifests = new ManifestChart(scope, cluster.name, { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
+  // Construct ids never are user names alone: a cluster "a" next to one named "a-verify",
+  // or one named "constructor", must not collide with each other or with object keys.
+  const clusterScope = new Construct(scope, `Cluster-${cluster.name}`);
+  const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
   manifests.addFile('00-istio-system-namespace.yaml', new IstioSystemNamespace(manifests, 'IstioSystemNamespace', {
     network: cluster.network,
     controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
@@ -29,12 +32,14 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   const gw = cluster.eastWestGateway;
   if (gw) {
     manifests.addFile('20-eastwest-gateway.yaml', new EastWestGateway(manifests, 'EastWestGateway', {
+      istioVersion: mesh.istioVersion,
       network: gw.network,
       exposeIstiod: gw.exposesIstiod,
       minReplicas: gw.minReplicas,
       maxReplicas: gw.maxReplicas,
       serviceAnnotations: gw.serviceAnnotations,
       loadBalancerIP: gw.loadBalancerIP,
+      loadBalancerSourceRanges: gw.loadBalancerSourceRanges,
     }));
   }
   if (cluster.istiodExposure === IstiodExposure.EAST_WEST_GATEWAY) {
@@ -45,7 +50,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   }
 
   if (!mesh.verification) return { manifests };
-  const verification = new ManifestChart(scope, `${cluster.name}-verify`, { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
+  const verification = new ManifestChart(clusterScope, 'Verification', { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
     client: mesh.verificationClient,
