@@ -1,8 +1,8 @@
 // The mesh model and its validation
 export * from './model/mesh-spec';
 export * from './model/topology';
-export { validateMesh, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
-export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR } from './model/istio-version';
+export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
+export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
 
 // The per-cluster plan
 export * from './plan/mesh-plan';
@@ -25,7 +25,8 @@ export { IstioInstallValues, istioInstallValues } from './render/install/istio-v
 export { renderIstioOperator, IstioOperatorResource } from './render/install/istio-operator';
 export { renderBaseChartValues, renderIstiodChartValues, BaseChartValues } from './render/install/helm-values';
 export { commonLabels, layerSelector, MESH_LABEL, CLUSTER_LABEL, LAYER_LABEL } from './render/labels';
-export { renderReadme, topologyName } from './render/readme';
+export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verificationCallBound } from './render/readme';
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
 export { writeMeshDirectories, writeMeshDirectory } from './writer/write';
 export { seedTopologies, EXAMPLE_DISCOVERY_ADDRESS } from './examples/seed-topologies';
+export { largeMesh } from './examples/large-meshes';

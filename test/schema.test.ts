@@ -10,55 +10,12 @@
  * and neither does a missing metadata.name. The names are therefore checked here
  * explicitly, and the spelling of important fields in constructs.test.ts.
  */
-import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
-import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import * as yaml from 'js-yaml';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
 import { MeshFile, Topology, VerificationClient } from '../src';
+import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
+import { MODELS, typeKey, validateObject } from './object-schemas';
 import { MIXED_MESH, renderSeedFiles, synth } from './support';
-
-// ---------------------------------------------------------------------------------------------
-// The validator
-// ---------------------------------------------------------------------------------------------
-
-interface Validatable {
-  validate(): void;
-}
-type ModelClass = new (data: any) => Validatable;
-
-/** `${apiVersion}/${kind}` → the model that validates it. Only these kinds may be emitted. */
-const MODELS: Record<string, ModelClass> = {
-  'v1/Namespace': Namespace,
-  'v1/ServiceAccount': ServiceAccount,
-  'v1/Service': Service,
-  'rbac.authorization.k8s.io/v1/Role': Role,
-  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
-  'apps/v1/Deployment': Deployment,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'networking.istio.io/v1/Gateway': Gateway,
-  'networking.istio.io/v1/VirtualService': VirtualService,
-  // Its schema covers only apiVersion, kind and metadata: spec is free-form in the CRD.
-  'install.istio.io/v1alpha1/IstioOperator': IstioOperator,
-};
-
-const typeKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${o.apiVersion}/${o.kind}`;
-
-/** Validates one object against its registered model; throws when it is invalid or has no model. */
-function validateObject(o: any): void {
-  const Model = MODELS[typeKey(o)];
-  if (!Model) throw new Error(`no schema registered for ${typeKey(o)}: register a model before emitting this kind`);
-  new Model(o).validate();
-}
 
 // ---------------------------------------------------------------------------------------------
 // The emitted files
@@ -204,7 +161,6 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
       'IstioOperator cluster2',
       'Namespace istio-system',
       'Namespace sample',
-      'PodDisruptionBudget istio-eastwestgateway',
       'Role istio-eastwestgateway',
       'RoleBinding istio-eastwestgateway',
       'Service curl',

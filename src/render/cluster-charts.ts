@@ -7,7 +7,8 @@ import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
 import { IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
-import { commonLabels } from './labels';
+import { commonLabels, LAYER_LABEL } from './labels';
+import { NAMESPACE_FILE } from './layout';
 import { ManifestChart } from './manifest-chart';
 
 /** The Kubernetes objects of one cluster: what `kubectl apply` applies, and the verification workloads. */
@@ -22,10 +23,12 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   // or one named "constructor", must not collide with each other or with object keys.
   const clusterScope = new Construct(scope, `Cluster-${cluster.name}`);
   const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
-  manifests.addFile('00-istio-system-namespace.yaml', new IstioSystemNamespace(manifests, 'IstioSystemNamespace', {
+  const namespace = manifests.addFile(NAMESPACE_FILE, new IstioSystemNamespace(manifests, 'IstioSystemNamespace', {
     network: cluster.network,
     controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
   }));
+  // Its own layer: no selector for the cluster's other objects may ever match the namespace.
+  namespace.resource.metadata.addLabel(LAYER_LABEL, 'namespace');
   if (cluster.istiodLoadBalancer) {
     manifests.addFile('10-istiod-external.yaml', new IstiodLoadBalancer(manifests, 'IstiodLoadBalancer', cluster.istiodLoadBalancer));
   }

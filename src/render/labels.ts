@@ -3,10 +3,14 @@
 export const MANAGED_BY = 'cdk8s-istio-multicluster';
 export const MESH_LABEL = 'cdk8s-istio-multicluster/mesh';
 export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
-/** `mesh` for what `kubectl apply -f <cluster>/` applies, `verify` for the verification workloads. */
+/**
+ * `mesh` for what `kubectl apply -f <cluster>/` applies, `verify` for the verification
+ * workloads, `namespace` for the istio-system namespace, which no selector of the other
+ * layers may match: deleting it would take istiod, `cacerts` and the remote secrets along.
+ */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 
-export type Layer = 'mesh' | 'verify';
+export type Layer = 'mesh' | 'verify' | 'namespace';
 
 export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {
   return {
@@ -20,4 +24,9 @@ export function commonLabels(meshId: string, cluster: string, layer: Layer): Rec
 /** The label selector that selects exactly one layer of one cluster of one mesh. */
 export function layerSelector(meshId: string, cluster: string, layer: Layer): string {
   return `${MESH_LABEL}=${meshId},${CLUSTER_LABEL}=${cluster},${LAYER_LABEL}=${layer}`;
+}
+
+/** The ApplySet parent ConfigMap (in istio-system) that records what `kubectl apply --prune` may delete. */
+export function applySetName(meshId: string): string {
+  return `cdk8s-istio-multicluster-${meshId}`;
 }

@@ -1,11 +1,13 @@
 import { EASTWEST_GATEWAY_NAME, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
 import { isIPv4, isIPv6 } from '../model/formats';
+import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
-import { layerSelector } from './labels';
+import { applySetName } from './labels';
 import {
   clusterDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, manifestPath, NAMESPACE_FILE, README_MARKER, verifyDir,
 } from './layout';
+import { versionNotes } from './version-notes';
 
 /** What the README needs to know of the files laid out for each cluster. */
 export interface ClusterFiles {
@@ -17,173 +19,577 @@ export interface ClusterFiles {
   readonly verificationClient?: string;
 }
 
+/**
+ * Meshes with more clusters than this get instructions driven by a table of clusters and
+ * loops, so that their length grows with the number of clusters, not with its square.
+ */
+export const EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS = 5;
+
+/** Replies each `kubectl exec` of the verification asks helloworld for. */
+const CALLS_PER_EXEC = 20;
+
 /** Short name of a mesh's shape, as Istio's guide names the four topologies. */
 export function topologyName(mesh: MeshPlan): string {
-  const primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY).length;
+  let primaries = 0;
+  for (const c of mesh.clusters) if (c.role === ClusterRole.PRIMARY) primaries++;
   const remotes = mesh.clusters.length - primaries;
   const control = remotes === 0 ? (primaries > 1 ? 'multi-primary' : 'single primary')
     : primaries > 1 ? 'multi-primary with remotes' : 'primary-remote';
   return `${control}, ${mesh.multiNetwork ? `${mesh.networks.length} networks` : 'one network'}`;
 }
 
-const code = (s: string) => `\`${s}\``;
-const bash = (lines: string[]) => ['```bash', ...lines, '```'];
-
-function ctx(c: ClusterPlan): string {
-  return `"${c.kubeContext}"`;
+/**
+ * How many helloworld calls give every one of `versions` a fair chance to answer: three
+ * times the expected number for round-robin-like balancing to hit them all (the coupon
+ * collector's n·H(n)), in whole batches, and never fewer than two batches.
+ */
+export function verificationCallBound(versions: number): number {
+  let harmonic = 0;
+  for (let k = 1; k <= versions; k++) harmonic += 1 / k;
+  const calls = Math.max(2 * CALLS_PER_EXEC, Math.ceil(3 * versions * harmonic));
+  return Math.ceil(calls / CALLS_PER_EXEC) * CALLS_PER_EXEC;
 }
 
-function roleText(mesh: MeshPlan, c: ClusterPlan): string {
-  if (c.role === ClusterRole.REMOTE) return `remote of ${c.controlPlaneCluster}, istiod at ${code(c.remotePilotAddress!)}`;
-  const serves = c.remotes.length > 0 ? `; serves ${c.remotes.join(', ')} at ${code(c.discoveryAddress!)}` : '';
-  const how = c.istiodExposure === IstiodExposure.LOAD_BALANCER ? ' through istiod-external' : c.istiodExposure ? ' through the east-west gateway' : '';
-  return `primary (runs istiod${serves}${how})` + (mesh.multiNetwork && c.exposesServices ? '; exposes services to other networks' : '');
+const code = (s: string) => `\`${s}\``;
+
+/** Collects README lines; blocks of many commands are pushed line by line, never spread into one call. */
+class Lines {
+  private readonly lines: string[] = [];
+  private step = 0;
+
+  public p(...lines: string[]): void {
+    for (const line of lines) this.lines.push(line);
+  }
+
+  public bash(lines: Iterable<string>): void {
+    this.lines.push('```bash');
+    for (const line of lines) this.lines.push(line);
+    this.lines.push('```');
+  }
+
+  public heading(title: string): void {
+    this.p('', `## ${++this.step}. ${title}`, '');
+  }
+
+  public text(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
 }
 
 /**
  * Renders the step-by-step instructions for one mesh: an order that works on empty
- * clusters, with the exact commands for the files generated next to it.
+ * clusters, with the exact commands for the files generated next to it. Its length is
+ * linear in the number of clusters.
  */
 export function renderReadme(mesh: MeshPlan, files: Map<string, ClusterFiles>): string {
-  const primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
-  const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
-  const out: string[] = [];
-  const p = (...lines: string[]) => out.push(...lines);
-  const extraManifests = (c: ClusterPlan) => files.get(c.name)!.manifests.filter((f) => f !== NAMESPACE_FILE);
-  let step = 0;
-  const heading = (title: string) => p('', `## ${++step}. ${title}`, '');
+  const r = new ReadmeWriter(mesh, files);
+  return r.render();
+}
 
-  p(README_MARKER, '');
-  p(`# Istio mesh ${code(mesh.meshId)}: ${topologyName(mesh)}`, '');
-  p(`Istio ${mesh.istioVersion}, trust domain ${code(mesh.trustDomain)}, ${mesh.clusters.length} clusters.`, '');
-  p('| Cluster | Network | Role | East-west gateway |', '| --- | --- | --- | --- |');
-  for (const c of mesh.clusters) {
-    const gw = c.eastWestGateway ? (c.eastWestGateway.exposesIstiod ? 'yes, also carries istiod (15012, 15017)' : 'yes') : 'no';
-    p(`| ${c.name} | ${c.network} | ${roleText(mesh, c)} | ${gw} |`);
+class ReadmeWriter {
+  private readonly out = new Lines();
+  private readonly primaries: ClusterPlan[];
+  private readonly remotes: ClusterPlan[];
+  /** Table-driven instructions: a context per cluster in `CONTEXT`, loops over cluster lists. */
+  private readonly loops: boolean;
+  private readonly client?: string;
+
+  constructor(private readonly mesh: MeshPlan, private readonly files: Map<string, ClusterFiles>) {
+    this.primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
+    this.remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+    this.loops = mesh.clusters.length > EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS;
+    this.client = mesh.verification ? files.get(mesh.clusters[0].name)?.verificationClient : undefined;
   }
 
-  p('', '## What is here', '');
-  p(`- ${code('<cluster>/*.yaml')}: every object ${code('kubectl apply -f <cluster>/')} creates in that cluster; the file names sort in apply order.`);
-  p(`- ${code('<cluster>/install/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}.`);
-  p(`- ${code('<cluster>/install/helm/base.values.yaml')} and ${code('istiod.values.yaml')}: the same install as values for Istio's ${code('base')} and ${code('istiod')} Helm charts. Use either istioctl or Helm, not both.`);
-  if (mesh.verification) p(`- ${code('<cluster>/verify/')}: workloads to check cross-cluster load balancing; ${code('kubectl apply -f <cluster>/')} does not apply them.`);
-  p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
-
-  heading('Before you begin');
-  p(`- ${code('kubectl')}, and either ${code(`istioctl`)} ${mesh.istioVersion} or ${code('helm')} 3 with Istio's chart repository:`, '');
-  p(...bash(['helm repo add istio https://istio-release.storage.googleapis.com/charts', 'helm repo update']));
-  p('', '- The API server of every cluster must be reachable from every primary cluster, which reads endpoints from them.');
-  const variables = mesh.clusters.filter((c) => c.kubeContext === `\${${contextVariable(c.name)}}`);
-  if (variables.length > 0) {
-    p('- The kubeconfig context of each cluster, in the variables the commands use:', '');
-    p(...bash(variables.map((c) => `export ${contextVariable(c.name)}=<kubeconfig context of ${c.name}>`)));
+  public render(): string {
+    this.overview();
+    this.beforeYouBegin();
+    this.namespaces();
+    this.trust();
+    this.primaryInstalls();
+    this.remoteInstalls();
+    this.remoteSecrets();
+    this.remoteObjects();
+    if (this.mesh.verification) this.verify();
+    this.troubleshooting();
+    this.upgrade();
+    this.sync();
+    this.uninstall();
+    return this.out.text();
   }
 
-  heading('Create the istio-system namespace in every cluster');
-  p('The namespace carries the cluster\'s network label and, on a remote, the annotation naming its primary; both must exist before the control plane is installed.', '');
-  p(...bash(mesh.clusters.map((c) => `kubectl --context=${ctx(c)} apply -f ${manifestPath(c.name, NAMESPACE_FILE)}`)));
+  /** The context of a cluster as a quoted shell word. */
+  private ctx(c: ClusterPlan): string {
+    return `"${c.kubeContext}"`;
+  }
 
-  heading('Configure trust: one root CA, an intermediate CA per cluster');
-  p(`Every cluster gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other.`,
-    'Primaries sign workload certificates with it. Run this from the root of the Istio release, which has the certificate Makefile:', '');
-  p(...bash([
-    'mkdir -p certs && pushd certs',
-    'make -f ../tools/certs/Makefile.selfsigned.mk root-ca',
-    ...mesh.clusters.flatMap((c) => [
-      `make -f ../tools/certs/Makefile.selfsigned.mk ${c.name}-cacerts`,
-      `kubectl --context=${ctx(c)} create secret generic cacerts -n ${ISTIO_SYSTEM_NAMESPACE} \\`,
-      `  --from-file=${c.name}/ca-cert.pem --from-file=${c.name}/ca-key.pem \\`,
-      `  --from-file=${c.name}/root-cert.pem --from-file=${c.name}/cert-chain.pem`,
-    ]),
-    'popd',
-  ]));
-  p('', `Keep ${code('certs/root-key.pem')} out of the clusters and out of version control.`);
+  private extraManifests(c: ClusterPlan): string[] {
+    return this.files.get(c.name)!.manifests.filter((f) => f !== NAMESPACE_FILE);
+  }
 
-  const installCommands = (c: ClusterPlan) => [
-    `With istioctl:`, '',
-    ...bash([`istioctl install --context=${ctx(c)} -y -f ${istioOperatorPath(c.name)}`]),
-    '', `Or with Helm:`, '',
-    ...bash([
-      `helm install istio-base istio/base --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx(c)} \\`,
-      `  -f ${helmBaseValuesPath(c.name)}`,
-      `helm install istiod istio/istiod --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx(c)} \\`,
-      `  -f ${helmIstiodValuesPath(c.name)} --wait`,
-    ]),
-  ];
-  const gatewayAddress = (c: ClusterPlan) => {
-    if (!c.eastWestGateway && !c.istiodLoadBalancer) return [];
+  private overview() {
+    const { out, mesh } = this;
+    out.p(README_MARKER, '');
+    out.p(`# Istio mesh ${code(mesh.meshId)}: ${topologyName(mesh)}`, '');
+    out.p(`Istio ${mesh.istioVersion}, trust domain ${code(mesh.trustDomain)}, ${mesh.clusters.length} clusters.`, '');
+    out.p('| Cluster | Network | Role | East-west gateway |', '| --- | --- | --- | --- |');
+    for (const c of mesh.clusters) {
+      const gw = c.eastWestGateway ? (c.eastWestGateway.exposesIstiod ? 'yes, also carries istiod (15012, 15017)' : 'yes') : 'no';
+      out.p(`| ${c.name} | ${c.network} | ${this.roleText(c)} | ${gw} |`);
+    }
+
+    out.p('', '## What is here', '');
+    out.p(`- ${code('<cluster>/*.yaml')}: every object ${code('kubectl apply -f <cluster>/')} creates in that cluster; the file names sort in apply order.`);
+    out.p(`- ${code('<cluster>/install/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}.`);
+    out.p(`- ${code('<cluster>/install/helm/base.values.yaml')} and ${code('istiod.values.yaml')}: the same install as values for Istio's ${code('base')} and ${code('istiod')} Helm charts. Use either istioctl or Helm, not both.`);
+    if (mesh.verification) out.p(`- ${code('<cluster>/verify/')}: workloads to check cross-cluster load balancing; ${code('kubectl apply -f <cluster>/')} does not apply them.`);
+    out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
+    out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
+      'so keep your own files elsewhere.');
+  }
+
+  private roleText(c: ClusterPlan): string {
+    if (c.role === ClusterRole.REMOTE) return `remote of ${c.controlPlaneCluster}, istiod at ${code(c.remotePilotAddress!)}`;
+    const serves = c.remotes.length > 0
+      ? `; serves ${c.remotes.length > 5 ? `${c.remotes.length} remotes` : c.remotes.join(', ')} at ${code(c.discoveryAddress!)}` : '';
+    const how = c.istiodExposure === IstiodExposure.LOAD_BALANCER ? ' through istiod-external' : c.istiodExposure ? ' through the east-west gateway' : '';
+    return `primary (runs istiod${serves}${how})` + (this.mesh.multiNetwork && c.exposesServices ? '; exposes services to other networks' : '');
+  }
+
+  private beforeYouBegin() {
+    const { out, mesh } = this;
+    out.heading('Before you begin');
+    out.p(`- ${code('kubectl')}, and either ${code('istioctl')} ${mesh.istioVersion} or ${code('helm')} 3 with Istio's chart repository:`, '');
+    out.bash(['helm repo add istio https://istio-release.storage.googleapis.com/charts', 'helm repo update']);
+    if (mesh.istio.patch === undefined) {
+      out.p('', `- ${code(mesh.istioVersion)} names no patch release: Helm installs the newest ${mesh.istioVersion} patch; use the istioctl of that patch.`);
+    }
+    if (mesh.chartMinor !== mesh.istio.minor) {
+      out.p('', `- Istio ${mesh.istioVersion} is newer than the newest release this library knows (1.${NEWEST_KNOWN_ISTIO_MINOR}): ` +
+        `the objects here follow Istio 1.${NEWEST_KNOWN_ISTIO_MINOR}'s charts. Read the release notes of every release since for changes to ` +
+        'multicluster installs and gateways before you apply them.');
+    }
+    out.p('', '- The API server of every cluster must be reachable from every primary cluster, which reads endpoints from them. ' +
+      `If the address in your kubeconfig is not the one other clusters reach (kind, private endpoints, proxies), set the cluster's ${code('apiServer')} ` +
+      `in the mesh description: the remote secrets are then created with ${code('--server')}.`);
+    this.exposureWarning();
+
+    const variables = mesh.clusters.filter((c) => c.kubeContext === `\${${contextVariable(c.name)}}`);
+    if (variables.length > 0) {
+      out.p(`- The kubeconfig context of each cluster, in the variables the commands use (for example ${code(`export ${contextVariable(variables[0].name)}=my-context`)}); this checks that they are set:`, '');
+      out.bash(variables.map((c) => `: "\${${contextVariable(c.name)}:?set ${contextVariable(c.name)} to the kubeconfig context of ${c.name}}"`));
+    }
+    out.p('', 'Run the commands below from this directory, in one shell: later steps use the functions' +
+      (this.loops ? ' and the table of clusters' : '') + ' defined here.', '');
+    out.bash(this.shellDefinitions());
+  }
+
+  /** Istio's guide warns that the east-west gateway is public by default; say so where it applies, and how to restrict it. */
+  private exposureWarning() {
+    const { out, mesh } = this;
+    const exposed = mesh.clusters.filter((c) => c.eastWestGateway || c.istiodLoadBalancer);
+    if (exposed.length === 0) return;
+    const open = exposed.filter((c) => !(c.eastWestGateway?.loadBalancerSourceRanges ?? c.istiodLoadBalancer?.loadBalancerSourceRanges));
+    out.p('', `- **Public exposure.** The east-west gateways${mesh.clusters.some((c) => c.istiodLoadBalancer) ? ' and istiod-external Services' : ''} ` +
+      'are LoadBalancer Services, which most clouds make Internet-facing. Services behind port 15443 only accept peers with a certificate of this mesh, ' +
+      'but a gateway that carries istiod (15012, 15017) serves the control plane to whoever reaches it. ' +
+      (open.length === 0 ? 'Every one of them here is limited to its `loadBalancerSourceRanges`.'
+        : `Not limited by ${code('loadBalancerSourceRanges')}: ${open.length > 10 ? `${open.length} clusters` : open.map((c) => c.name).join(', ')}.`) +
+      ' Limit them to the other clusters\' egress ranges, or make them internal with your cloud\'s annotation, in the mesh description:', '');
+    out.p('```ts', `eastWestGateway: {`, `  loadBalancerSourceRanges: ['203.0.113.0/24'],  // the other clusters' egress addresses`,
+      `  serviceAnnotations: {`,
+      `    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',  // AWS`,
+      `    // 'networking.gke.io/load-balancer-type': 'Internal',            // GKE`,
+      `    // 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', // AKS`,
+      `  },`, `},`, '```', '');
+  }
+
+  /** Shell functions (and for large meshes the cluster table) that later steps call. */
+  private *shellDefinitions(): Iterable<string> {
+    const { mesh } = this;
+    yield '# Prints the external address (IP or host name) of a LoadBalancer Service once the cloud has assigned one.';
+    yield 'lb_address() { # <context> <service>';
+    yield '  local addr';
+    yield '  for _ in $(seq 60); do';
+    yield `    addr=$(kubectl --context="$1" -n ${ISTIO_SYSTEM_NAMESPACE} get svc "$2" \\`;
+    yield '      -o jsonpath=\'{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}\')';
+    yield '    if [ -n "$addr" ]; then echo "$addr"; return 0; fi';
+    yield '    sleep 5';
+    yield '  done';
+    yield '  echo "$2 has no external address after 5 minutes" >&2; return 1';
+    yield '}';
+    if (mesh.verification) {
+      yield '# Calls helloworld from one cluster until every version has answered, within a bound of calls.';
+      yield 'check_helloworld() { # <context> <client> <max calls> <versions...>';
+      yield '  local ctx=$1 client=$2 max=$3 seen=" " missing=() calls=0 reply v; shift 3';
+      yield '  while [ "$calls" -lt "$max" ]; do';
+      yield `    reply=$(kubectl --context="$ctx" -n sample exec deploy/"$client" -c "$client" -- \\`;
+      yield `      sh -c 'for i in $(seq ${CALLS_PER_EXEC}); do curl -sS helloworld.sample:5000/hello; echo; done') || true`;
+      yield `    calls=$((calls + ${CALLS_PER_EXEC}))`;
+      yield '    for v in $(printf \'%s\\n\' "$reply" | sed -n \'s/.*Hello version: \\(v[0-9]*\\).*/\\1/p\' | sort -u); do';
+      yield '      case "$seen" in *" $v "*) ;; *) seen="$seen$v " ;; esac';
+      yield '    done';
+      yield '    missing=()';
+      yield '    for v in "$@"; do case "$seen" in *" $v "*) ;; *) missing+=("$v") ;; esac; done';
+      yield '    if [ ${#missing[@]} -eq 0 ]; then echo "$ctx: all $# versions answered within $calls calls"; return 0; fi';
+      yield '  done';
+      yield '  echo "$ctx: no reply from ${missing[*]} in $calls calls" >&2; return 1';
+      yield '}';
+    }
+    if (!this.loops) return;
+    yield '# The -f arguments for the objects of a cluster directory, without its namespace file, which is never pruned or deleted with them.';
+    yield `object_files() { local f; for f in "$1"/*.yaml; do [ "$f" = "$1/${NAMESPACE_FILE}" ] || printf -- '-f\\n%s\\n' "$f"; done; }`;
+    yield '# Every cluster of the mesh, with its kubeconfig context (and API server address for remote secrets).';
+    yield 'declare -A CONTEXT=(';
+    for (const c of mesh.clusters) yield `  [${c.name}]=${this.ctx(c)}`;
+    yield ')';
+    const servers = mesh.clusters.filter((c) => c.apiServer !== undefined);
+    yield `declare -A API_SERVER=(${servers.length === 0 ? ')' : ''}`;
+    if (servers.length > 0) {
+      for (const c of servers) yield `  [${c.name}]="${c.apiServer}"`;
+      yield ')';
+    }
+    yield* shellArray('CLUSTERS', mesh.clusters.map((c) => c.name));
+    yield* shellArray('PRIMARIES', this.primaries.map((c) => c.name));
+    yield* shellArray('REMOTES', this.remotes.map((c) => c.name));
+  }
+
+  private namespaces() {
+    const { out, mesh } = this;
+    out.heading('Create the istio-system namespace in every cluster');
+    out.p('The namespace carries the cluster\'s network label and, on a remote, the annotation naming its primary; both must exist before the control plane is installed.', '');
+    if (this.loops) {
+      out.bash(['for c in "${CLUSTERS[@]}"; do', `  kubectl --context="\${CONTEXT[$c]}" apply -f "$c/${NAMESPACE_FILE}"`, 'done']);
+    } else {
+      out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${manifestPath(c.name, NAMESPACE_FILE)}`));
+    }
+  }
+
+  private trust() {
+    const { out, mesh } = this;
+    out.heading('Configure trust: one root CA, an intermediate CA per cluster');
+    out.p(`Every cluster gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other.`,
+      `Primaries sign workload certificates with it. This uses the certificate Makefile of the Istio release (set ${code('ISTIO_RELEASE')} to where you unpacked it) ` +
+      `and keeps the keys in ${code('CERTS_DIR')}, outside this directory:`, '');
+    const secret = (name: string, ctx: string) => [
+      `make -f "$ISTIO_RELEASE/tools/certs/Makefile.selfsigned.mk" ${name}-cacerts`,
+      `kubectl --context=${ctx} create secret generic cacerts -n ${ISTIO_SYSTEM_NAMESPACE} \\`,
+      `  --from-file=${name}/ca-cert.pem --from-file=${name}/ca-key.pem \\`,
+      `  --from-file=${name}/root-cert.pem --from-file=${name}/cert-chain.pem`,
+    ];
+    const body = this.loops
+      ? ['for c in "${CLUSTERS[@]}"; do', ...secret('$c', '"${CONTEXT[$c]}"').map((l) => `  ${l}`), 'done']
+      : mesh.clusters.flatMap((c) => secret(c.name, this.ctx(c)));
+    out.bash([
+      `: "\${ISTIO_RELEASE:?set ISTIO_RELEASE to the directory of the unpacked Istio ${mesh.istioVersion} release}"`,
+      `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`,
+      'mkdir -p "$CERTS_DIR" && pushd "$CERTS_DIR"',
+      'make -f "$ISTIO_RELEASE/tools/certs/Makefile.selfsigned.mk" root-ca',
+      ...body,
+      'popd',
+    ]);
+    out.p('', `Keep ${code('$CERTS_DIR/root-key.pem')} out of the clusters and out of version control.`);
+  }
+
+  private installCommands(name: string, ctx: string, indent = '') {
+    const { mesh } = this;
+    return {
+      istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`],
+      helm: [
+        `${indent}helm upgrade --install istio-base istio/base --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
+        `${indent}  -f ${helmBaseValuesPath(name)}`,
+        `${indent}helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
+        `${indent}  -f ${helmIstiodValuesPath(name)} --wait`,
+      ],
+    };
+  }
+
+  /** Both install paths, for one cluster or, in a loop, for a list of clusters. */
+  private install(list: string | undefined, c?: ClusterPlan) {
+    const { out } = this;
+    const cmds = list ? this.installCommands('$c', '"${CONTEXT[$c]}"', '  ') : this.installCommands(c!.name, this.ctx(c!));
+    const wrap = (lines: string[]) => (list ? [`for c in "\${${list}[@]}"; do`, ...lines, 'done'] : lines);
+    out.p('With istioctl:', '');
+    out.bash(wrap(cmds.istioctl));
+    out.p('', 'Or with Helm:', '');
+    out.bash(wrap(cmds.helm));
+  }
+
+  /** Waits for a Service's address and compares it with the discovery address remotes were generated with. */
+  private addressCheck(c: ClusterPlan): string[] {
     const service = c.istiodLoadBalancer ? 'istiod-external' : EASTWEST_GATEWAY_NAME;
-    const lines = ['', `Wait for the ${code(service)} Service to get an external address:`, '',
-      ...bash([`kubectl --context=${ctx(c)} -n ${ISTIO_SYSTEM_NAMESPACE} get svc ${service}`])];
-    if (c.discoveryAddress !== undefined) {
-      lines.push('', `Its address must be ${code(c.discoveryAddress)}, the discovery address its remotes were generated with` +
-        `${isIPv4(c.discoveryAddress) || isIPv6(c.discoveryAddress) ? '' : ' (or that DNS name must resolve to it)'}. ` +
-        `If the cloud assigned another address, fix the address in the mesh description (or pin it with ${code('loadBalancerIP')}) and synthesize again.`);
+    const lines = [`addr=$(lb_address ${this.ctx(c)} ${service}); echo "${c.name} ${service}: $addr"`];
+    if (c.discoveryAddress !== undefined && (isIPv4(c.discoveryAddress) || isIPv6(c.discoveryAddress))) {
+      lines.push(`[ "$addr" = "${c.discoveryAddress}" ] || echo "WARNING: ${c.name}'s remotes were generated with ${c.discoveryAddress}: fix discoveryAddress or pin loadBalancerIP, and synthesize again" >&2`);
     }
     return lines;
-  };
+  }
 
-  for (const c of primaries) {
-    heading(`Install the control plane of the primary ${code(c.name)}`);
-    p(...installCommands(c));
-    const rest = extraManifests(c);
-    if (rest.length > 0) {
-      p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); Istio's CRDs exist now:`, '');
-      p(...bash([`kubectl --context=${ctx(c)} apply -f ${clusterDir(c.name)}/`]));
-      p(...gatewayAddress(c));
+  private primaryInstalls() {
+    const { out } = this;
+    if (this.loops) {
+      out.heading(`Install the control plane of the ${this.primaries.length} primaries`);
+      this.install('PRIMARIES');
+      const withObjects = this.primaries.filter((c) => this.extraManifests(c).length > 0);
+      if (withObjects.length > 0) {
+        out.p('', 'Then apply their objects (east-west gateways, exposed istiod and services); Istio\'s CRDs exist now:', '');
+        out.bash(['for c in "${PRIMARIES[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done']);
+        this.addressChecks(withObjects);
+      }
+      return;
+    }
+    for (const c of this.primaries) {
+      out.heading(`Install the control plane of the primary ${code(c.name)}`);
+      this.install(undefined, c);
+      const rest = this.extraManifests(c);
+      if (rest.length > 0) {
+        out.p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); Istio's CRDs exist now:`, '');
+        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`]);
+        this.addressChecks([c]);
+      }
     }
   }
 
-  for (const c of remotes) {
-    heading(`Install the remote ${code(c.name)}`);
-    p(`The remote profile installs no istiod: an ${code('istiod')} Service pointing at ${code(c.remotePilotAddress!)} and the injection webhook, ` +
-      `served by the istiod of ${code(c.controlPlaneCluster)}.`, '');
-    p(...installCommands(c));
-    if (!isIPv4(c.remotePilotAddress!)) {
-      p('', `Note: ${code(c.remotePilotAddress!)} is not an IPv4 address, so Istio's remote chart makes ${code('istiod')} an ExternalName Service. ` +
-        'Istio\'s guide documents IP addresses; check that your API server can reach webhooks through it.');
+  private addressChecks(clusters: ClusterPlan[]) {
+    const checked = clusters.filter((c) => c.eastWestGateway || c.istiodLoadBalancer);
+    if (checked.length === 0) return;
+    const serving = checked.filter((c) => c.discoveryAddress !== undefined);
+    this.out.p('', 'Wait for the load balancer addresses' + (serving.length > 0
+      ? '. A primary\'s must be the discovery address its remotes were generated with (a DNS name must resolve to it); ' +
+        `if the cloud assigned another address, fix ${code('discoveryAddress')} in the mesh description (or pin it with ${code('loadBalancerIP')}) and synthesize again:`
+      : ':'), '');
+    this.out.bash(checked.flatMap((c) => this.addressCheck(c)));
+  }
+
+  private remoteInstalls() {
+    const { out } = this;
+    if (this.remotes.length === 0) return;
+    if (this.loops) {
+      out.heading(`Install the ${this.remotes.length} remotes`);
+      out.p('The remote profile installs no istiod: an `istiod` Service pointing at the primary\'s discovery address, and the injection webhook served by the primary\'s istiod.', '');
+      this.install('REMOTES');
+      this.remoteChartNote(this.remotes);
+      return;
+    }
+    for (const c of this.remotes) {
+      out.heading(`Install the remote ${code(c.name)}`);
+      out.p(`The remote profile installs no istiod: an ${code('istiod')} Service pointing at ${code(c.remotePilotAddress!)} and the injection webhook, ` +
+        `served by the istiod of ${code(c.controlPlaneCluster)}.`, '');
+      this.install(undefined, c);
+      this.remoteChartNote([c]);
     }
   }
 
-  const pairs = primaries.flatMap((reader) => reader.readsApiServersOf.map((read) => ({ reader, read: mesh.clusters.find((c) => c.name === read)! })));
-  if (pairs.length > 0) {
-    heading('Enable endpoint discovery: remote secrets');
-    p('Every primary reads the API server of every other cluster. Each command creates a kubeconfig secret for one cluster and applies it to a primary:', '');
-    p(...bash(pairs.flatMap(({ reader, read }) => [
-      `istioctl create-remote-secret --context=${ctx(read)} --name=${read.name} | \\`,
-      `  kubectl apply -f - --context=${ctx(reader)}`,
-    ])));
-    if (remotes.length > 0) {
-      p('', 'A remote is attached once its primary holds its secret: the primary then patches the remote\'s webhooks and serves its proxies.');
+  /** What Istio's remote chart makes of each kind of address, per release. */
+  private remoteChartNote(remotes: ClusterPlan[]) {
+    const addresses = [...new Set(remotes.map((c) => c.remotePilotAddress!))];
+    const dns = addresses.filter((a) => !isIPv4(a) && !isIPv6(a));
+    const ipv6 = addresses.filter((a) => isIPv6(a));
+    if (dns.length > 0) {
+      this.out.p('', `Note: ${dns.slice(0, 5).map(code).join(', ')} ${dns.length === 1 ? 'is a DNS name' : 'are DNS names'}, so Istio's remote chart makes ` +
+        `${code('istiod')} an ExternalName Service pointing at it. Istio's guide documents IP addresses; check that your API server reaches the injection webhook through it.`);
+    }
+    if (ipv6.length > 0) {
+      this.out.p('', `Note: ${ipv6.slice(0, 5).map(code).join(', ')} ${ipv6.length === 1 ? 'is an IPv6 address' : 'are IPv6 addresses'}: from Istio 1.30 the remote chart ` +
+        `gives ${code('istiod')} an endpoint at it, as for IPv4 (earlier releases made an ExternalName Service, which Kubernetes rejects).`);
     }
   }
 
-  const remotesWithObjects = remotes.filter((c) => extraManifests(c).length > 0);
-  if (remotesWithObjects.length > 0) {
-    heading('Apply the remotes\' objects');
-    p('Their gateway pods are injected by the primary\'s istiod, so this comes after the remote secrets:', '');
-    p(...bash(remotesWithObjects.map((c) => `kubectl --context=${ctx(c)} apply -f ${clusterDir(c.name)}/`)));
-    for (const c of remotesWithObjects) p(...gatewayAddress(c));
+  private remoteSecrets() {
+    const { out, mesh } = this;
+    if (!mesh.clusters.some((c) => c.readsApiServersOf.length > 0)) return;
+    out.heading('Enable endpoint discovery: remote secrets');
+    out.p('Every primary reads the API server of every other cluster. A remote secret holds a kubeconfig for one cluster\'s ' +
+      `${code('istio-reader-service-account')}; it is created once per cluster and applied to every primary but that cluster itself:`, '');
+    const server = (c: ClusterPlan) => (c.apiServer !== undefined ? ` --server=${c.apiServer}` : '');
+    if (this.loops) {
+      out.bash([
+        'for read in "${CLUSTERS[@]}"; do',
+        '  secret=$(istioctl create-remote-secret --context="${CONTEXT[$read]}" --name="$read" ${API_SERVER[$read]:+--server="${API_SERVER[$read]}"})',
+        '  for reader in "${PRIMARIES[@]}"; do',
+        '    if [ "$reader" != "$read" ]; then printf \'%s\\n\' "$secret" | kubectl apply -f - --context="${CONTEXT[$reader]}"; fi',
+        '  done',
+        'done',
+      ]);
+    } else {
+      const lines: string[] = [];
+      for (const reader of this.primaries) {
+        for (const name of reader.readsApiServersOf) {
+          const read = mesh.clusters.find((c) => c.name === name)!;
+          lines.push(`istioctl create-remote-secret --context=${this.ctx(read)} --name=${read.name}${server(read)} | \\`,
+            `  kubectl apply -f - --context=${this.ctx(reader)}`);
+        }
+      }
+      out.bash(lines);
+    }
+    if (this.remotes.length > 0) {
+      out.p('', 'A remote is attached once its primary holds its secret: the primary then patches the remote\'s webhooks and serves its proxies.');
+    }
   }
 
-  if (mesh.verification) {
-    const client = files.get(mesh.clusters[0].name)!.verificationClient!;
-    heading('Verify cross-cluster load balancing');
-    p(`Deploy helloworld (version ${code('v<n>')} in the n-th cluster) and a ${code(client)} client to every cluster:`, '');
-    p(...bash(mesh.clusters.flatMap((c) => [
-      `kubectl --context=${ctx(c)} apply -f ${verifyDir(c.name)}/`,
-      `kubectl --context=${ctx(c)} -n sample rollout status deploy/helloworld-v${c.index} deploy/${client}`,
-    ])));
-    p('', `Call helloworld from every cluster; the replies must come from all of ${mesh.clusters.map((c) => `v${c.index}`).join(', ')}:`, '');
-    p(...bash(mesh.clusters.map((c) =>
-      `for i in $(seq 10); do kubectl --context=${ctx(c)} -n sample exec deploy/${client} -c ${client} -- curl -sS helloworld.sample:5000/hello; done`)));
-    p('', 'Remove the workloads when done:', '');
-    p(...bash(mesh.clusters.map((c) => `kubectl --context=${ctx(c)} delete -f ${verifyDir(c.name)}/`)));
+  private remoteObjects() {
+    const { out } = this;
+    const withObjects = this.remotes.filter((c) => this.extraManifests(c).length > 0);
+    if (withObjects.length === 0) return;
+    out.heading('Apply the remotes\' objects');
+    out.p('Their gateway pods are injected by the primary\'s istiod, so this comes after the remote secrets:', '');
+    if (this.loops) {
+      out.bash(['for c in "${REMOTES[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done']);
+    } else {
+      out.bash(withObjects.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`));
+    }
+    this.addressChecks(withObjects);
   }
 
-  p('', '## Keeping clusters in sync', '');
-  p(`Every object carries labels naming the mesh, the cluster and the layer, so a later version of this directory can be applied with pruning of what it no longer contains:`, '');
-  p(...bash(mesh.clusters.map((c) =>
-    `kubectl --context=${ctx(c)} apply --prune -l ${layerSelector(mesh.meshId, c.name, 'mesh')} -f ${clusterDir(c.name)}/`)));
-  return `${out.join('\n')}\n`;
+  private verify() {
+    const { out, mesh } = this;
+    const client = this.client!;
+    const n = mesh.clusters.length;
+    const bound = verificationCallBound(n);
+    out.heading('Verify cross-cluster load balancing');
+    out.p(`Deploy helloworld (version ${code('v<n>')} in the n-th cluster) and a ${code(client)} client to every cluster:`, '');
+    if (this.loops) {
+      out.bash(['n=0', 'for c in "${CLUSTERS[@]}"; do', '  n=$((n + 1))', `  kubectl --context="\${CONTEXT[$c]}" apply -f "$c/verify/"`,
+        `  kubectl --context="\${CONTEXT[$c]}" -n sample rollout status deploy/helloworld-v$n deploy/${client}`, 'done']);
+    } else {
+      out.bash(mesh.clusters.flatMap((c) => [
+        `kubectl --context=${this.ctx(c)} apply -f ${verifyDir(c.name)}/`,
+        `kubectl --context=${this.ctx(c)} -n sample rollout status deploy/helloworld-v${c.index} deploy/${client}`,
+      ]));
+    }
+    out.p('', `From every cluster, call helloworld until every version (${n > 5 ? `v1 to v${n}` : mesh.clusters.map((c) => `v${c.index}`).join(', ')}) ` +
+      `has answered, in batches of ${CALLS_PER_EXEC} calls and at most ${bound} calls per cluster; a version that never answers is named:`, '');
+    const versions = n > 5 ? `$(seq -f 'v%g' 1 ${n})` : mesh.clusters.map((c) => `v${c.index}`).join(' ');
+    if (this.loops) {
+      out.bash(['for c in "${CLUSTERS[@]}"; do', `  check_helloworld "\${CONTEXT[$c]}" ${client} ${bound} ${versions}`, 'done']);
+    } else {
+      out.bash(mesh.clusters.map((c) => `check_helloworld ${this.ctx(c)} ${client} ${bound} ${versions}`));
+    }
+    out.p('', 'Remove the workloads when done:', '');
+    if (this.loops) {
+      out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" delete -f "$c/verify/" --ignore-not-found', 'done']);
+    } else {
+      out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} delete -f ${verifyDir(c.name)}/ --ignore-not-found`));
+    }
+  }
+
+  private troubleshooting() {
+    const { out, mesh } = this;
+    const first = this.primaries[0];
+    out.p('', '## Troubleshooting', '');
+    out.p('When cross-cluster calls fail or reach only the local cluster, check in this order:', '');
+    out.p(`1. **Remote clusters are synced.** Each primary lists the clusters it reads; every other cluster must be there with status ${code('synced')}:`, '');
+    out.bash(this.loops
+      ? ['for c in "${PRIMARIES[@]}"; do istioctl remote-clusters --context="${CONTEXT[$c]}"; done']
+      : this.primaries.map((c) => `istioctl remote-clusters --context=${this.ctx(c)}`));
+    out.p('', `   Missing clusters: check the remote secrets (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} get secret -l istio/multiCluster=true`)} on the primary) ` +
+      `and istiod's log (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} logs deploy/istiod | grep -i cluster`)}); the API server address in a remote secret must be reachable from the primary.`);
+    if (mesh.verification) {
+      out.p('', `2. **Endpoints from every cluster.** The client's proxy must list a helloworld endpoint per cluster${mesh.multiNetwork ? ' (on other networks: the address of that network\'s east-west gateway, port 15443)' : ''}:`, '');
+      out.bash([`istioctl --context=${this.ctx(first)} proxy-config endpoints deploy/${this.client}.sample | grep helloworld`]);
+    }
+    out.p('', `3. **One root of trust.** The root certificate must be the same in every cluster; compare the fingerprints:`, '');
+    const fingerprint = (ctx: string) =>
+      `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get cm istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}' | openssl x509 -noout -fingerprint -sha256`;
+    out.bash(this.loops ? ['for c in "${CLUSTERS[@]}"; do', `  ${fingerprint('"${CONTEXT[$c]}"')}`, 'done'] : mesh.clusters.map((c) => fingerprint(this.ctx(c))));
+    out.p('', '4. **Firewalls.** Between clusters these ports must be open: the API servers, from every primary; ' +
+      (mesh.multiNetwork ? '15443 (cross-network traffic) on every east-west gateway; ' : 'pod to pod on all ports, as the clusters share a network; ') +
+      (this.primaries.some((c) => c.remotes.length > 0) ? '15012 (xDS and certificates) and 15017 (injection webhook) on the address each primary exposes istiod at, from its remotes\' pods and API servers.' : 'no istiod ports, as no primary serves remotes.'));
+  }
+
+  private upgrade() {
+    const { out, mesh } = this;
+    out.p('', '## Upgrading Istio', '');
+    out.p(`Set the new ${code('istioVersion')} in the mesh description and synthesize again: the diff of this directory shows what changes in each cluster. ` +
+      'Upgrade one minor release at a time, primaries before their remotes, with the same commands as the install (they are `helm upgrade --install`), ' +
+      'then apply each cluster\'s directory again and restart workloads so their proxies are replaced:', '');
+    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', '  ').helm, '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done'];
+    if (this.loops) {
+      out.bash([...body('PRIMARIES'), ...(this.remotes.length > 0 ? body('REMOTES') : [])]);
+    } else {
+      out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c.name, this.ctx(c)).helm, `kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`]));
+    }
+    out.p('', `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
+    const notes = versionNotes(mesh.chartMinor);
+    if (notes.length > 0) {
+      out.p('', `What this library renders differently by Istio release, up to ${mesh.istioVersion}:`, '');
+      for (const note of notes) out.p(`- ${note}`);
+    }
+  }
+
+  private sync() {
+    const { out, mesh } = this;
+    out.p('', '## Keeping clusters in sync', '');
+    out.p('To apply a later version of this directory and delete the objects it no longer contains, use kubectl\'s ApplySet pruning: it tracks every kind applied ' +
+      `(in a ConfigMap ${code(applySetName(mesh.meshId))} in ${code(ISTIO_SYSTEM_NAMESPACE)}) and deletes only what it applied. ` +
+      `The namespace file is left out of the set, so the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace, istiod, ${code('cacerts')} and the remote secrets are never pruned:`, '');
+    const prune = (ctx: string, fileArgs: string) =>
+      `KUBECTL_APPLYSET=true kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} apply --prune --applyset=configmaps/${applySetName(mesh.meshId)} ${fileArgs}`;
+    if (this.loops) {
+      out.bash([
+        'for c in "${CLUSTERS[@]}"; do',
+        '  mapfile -t files < <(object_files "$c")',
+        `  if [ \${#files[@]} -gt 0 ]; then ${prune('"${CONTEXT[$c]}"', '"${files[@]}"')}; fi`,
+        'done',
+      ]);
+    } else {
+      const lines = mesh.clusters.filter((c) => this.extraManifests(c).length > 0)
+        .map((c) => prune(this.ctx(c), this.extraManifests(c).map((f) => `-f ${manifestPath(c.name, f)}`).join(' ')));
+      if (lines.length > 0) out.bash(lines);
+    }
+    out.p('', 'A cluster whose directory no longer has objects besides the namespace is not pruned by this; delete what it had with the previous directory\'s files.');
+  }
+
+  private uninstall() {
+    const { out, mesh } = this;
+    out.p('', '## Uninstalling', '');
+    out.p('In the reverse order of the install: verification workloads, the remotes\' objects, the remote secrets, the remotes\' control plane, ' +
+      'then the primaries\' objects and control plane, and last the namespaces.', '');
+    const objects = (c: ClusterPlan, ctx: string): string[] => {
+      if (this.loops) return ['mapfile -t files < <(object_files "$c")', `if [ \${#files[@]} -gt 0 ]; then kubectl --context=${ctx} delete --ignore-not-found "\${files[@]}"; fi`];
+      const files = this.extraManifests(c);
+      return files.length > 0 ? [`kubectl --context=${ctx} delete --ignore-not-found ${files.map((f) => `-f ${manifestPath(c.name, f)}`).join(' ')}`] : [];
+    };
+    const controlPlane = (ctx: string) => [
+      `helm uninstall istiod -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
+      `helm uninstall istio-base -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
+    ];
+    const lines: string[] = [];
+    const phase = (list: string, clusters: ClusterPlan[], each: (c: ClusterPlan, ctx: string) => string[]) => {
+      if (clusters.length === 0) return;
+      if (this.loops) {
+        const sample = each(clusters[0], '"${CONTEXT[$c]}"');
+        if (sample.length > 0) lines.push(`for c in "\${${list}[@]}"; do`, ...sample.map((l) => `  ${l}`), 'done');
+      } else {
+        for (const c of clusters) lines.push(...each(c, this.ctx(c)));
+      }
+    };
+    if (mesh.verification) phase('CLUSTERS', mesh.clusters, (c, ctx) => [`kubectl --context=${ctx} delete -f ${this.loops ? '"$c/verify/"' : `${verifyDir(c.name)}/`} --ignore-not-found`]);
+    phase('REMOTES', this.remotes, (c, ctx) => objects(c, ctx));
+    phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0),
+      (_c, ctx) => [`kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} delete secret -l istio/multiCluster=true`]);
+    phase('REMOTES', this.remotes, (_c, ctx) => controlPlane(ctx));
+    phase('PRIMARIES', this.primaries, (c, ctx) => [...objects(c, ctx), ...controlPlane(ctx)]);
+    phase('CLUSTERS', mesh.clusters, (_c, ctx) => [
+      `kubectl --context=${ctx} delete namespace ${ISTIO_SYSTEM_NAMESPACE} --ignore-not-found`,
+      `kubectl --context=${ctx} get crd -o name | { grep '\\.istio\\.io$' || true; } | xargs -r kubectl --context=${ctx} delete`,
+    ]);
+    out.bash(lines);
+    out.p('', `With istioctl instead of Helm, ${code('istioctl uninstall --context=<context> -y --purge')} replaces the two ${code('helm uninstall')} commands.`);
+  }
+}
+
+/** A bash array of names, several to a line. */
+function* shellArray(name: string, values: string[]): Iterable<string> {
+  if (values.length === 0) {
+    yield `${name}=()`;
+    return;
+  }
+  const perLine = 8;
+  for (let i = 0; i < values.length; i += perLine) {
+    const chunk = values.slice(i, i + perLine).join(' ');
+    const open = i === 0 ? `${name}=(` : '  ';
+    const close = i + perLine >= values.length ? ')' : '';
+    yield `${open}${chunk}${close}`;
+  }
 }

@@ -1,0 +1,124 @@
+/**
+ * The generated README is a program: these tests run it, with stand-ins for the cluster
+ * tools, and check what it does for small meshes (explicit commands) and large ones
+ * (a table of clusters and loops), how its verification behaves, and that it grows
+ * linearly with the number of clusters.
+ */
+import { describe, expect, it } from 'vitest';
+import { EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, MeshSpec, verificationCallBound } from '../src';
+import { largeMesh } from '../src/examples/large-meshes';
+import { expectMeshInvariants } from './invariants';
+import { contextOf, executeReadme } from './readme-order';
+import { formatRun, isCall } from './readme-shell';
+import { MIXED_MESH, synth } from './support';
+
+/** A mesh beyond the explicit-instructions limit: two networks, primaries with remotes, API server addresses. */
+const LOOPED: MeshSpec = {
+  meshId: 'big',
+  clusters: [
+    ...MIXED_MESH.clusters,
+    { name: 'east-3', network: 'east', controlPlaneCluster: 'east-1', apiServer: 'https://east-3.example.com:6443' },
+    { name: 'solo', network: 'west', apiServer: 'https://10.0.0.7' },
+    { name: 'west-3', network: 'west', controlPlaneCluster: 'west-1', kubeContext: 'admin@west-3' },
+  ],
+};
+
+describe('a large mesh\'s README', () => {
+  it('is driven by a table of clusters and loops', () => {
+    const { files } = synth(LOOPED);
+    expect(LOOPED.clusters.length).toBeGreaterThan(EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS);
+    const readme = files.find((f) => f.path === 'README.md')!.content;
+    expect(readme).toContain('declare -A CONTEXT=(');
+    expect(readme).toContain('  [west-3]="admin@west-3"');
+    expect(readme).toContain('for read in "${CLUSTERS[@]}"; do');
+  });
+
+  it('does what the explicit instructions do, in a working order', async () => {
+    // The custom context of west-3 is used as is: the stand-ins see it under its own name.
+    const spec = { ...LOOPED, clusters: LOOPED.clusters.map((c) => (c.kubeContext ? { ...c, kubeContext: contextOf(c.name) } : c)) };
+    const { mesh, files } = synth(spec);
+    await expectMeshInvariants(mesh.plan!, files);
+  });
+
+  it('creates remote secrets with the API server address other clusters use', async () => {
+    const { mesh, files } = synth(LOOPED);
+    const run = await executeReadme(mesh.plan!, files);
+    const creates = run.calls.filter(isCall('istioctl', 'create-remote-secret'));
+    expect(creates.find((c) => c.args.includes('--name=east-3'))!.args).toContain('--server=https://east-3.example.com:6443');
+    expect(creates.find((c) => c.args.includes('--name=solo'))!.args).toContain('--server=https://10.0.0.7');
+    expect(creates.find((c) => c.args.includes('--name=east-1'))!.args.some((a) => a.startsWith('--server'))).toBe(false);
+  });
+});
+
+describe('every section of the README', () => {
+  it.each<[string, MeshSpec]>([
+    ['a small mesh', MIXED_MESH],
+    ['a large mesh', LOOPED],
+  ])('runs to the end for %s, troubleshooting, upgrade, pruning and uninstall included', async (_name, spec) => {
+    const { mesh, files } = synth(spec);
+    const run = await executeReadme(mesh.plan!, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    // Pruning never touches the namespace file, and always has an ApplySet.
+    const prunes = run.calls.filter((c) => isCall('kubectl')(c) && c.args.includes('--prune'));
+    expect(prunes.length).toBeGreaterThan(0);
+    for (const p of prunes) {
+      expect(p.args.some((a) => a.endsWith('00-istio-system-namespace.yaml')), p.args.join(' ')).toBe(false);
+      expect(p.args).toContain(`--applyset=configmaps/cdk8s-istio-multicluster-${mesh.plan!.meshId}`);
+    }
+    // The uninstall removes remote secrets before the remotes' control plane, and namespaces last.
+    const lastHelm = run.calls.map((c, i) => (isCall('helm', 'uninstall')(c) ? i : -1)).filter((i) => i >= 0).pop()!;
+    const firstNamespaceDelete = run.calls.findIndex(isCall('kubectl', 'delete', 'namespace', 'istio-system'));
+    expect(lastHelm).toBeLessThan(firstNamespaceDelete);
+  });
+});
+
+describe('the verification step', () => {
+  const { mesh, files } = synth(MIXED_MESH);
+  const verifyOnly = (readme: string) => {
+    // The definitions block and the verification section, as a person would run them.
+    const definitions = readme.slice(readme.indexOf('Run the commands below'), readme.indexOf('## 2.'));
+    const verify = readme.slice(readme.indexOf('Verify cross-cluster load balancing'), readme.indexOf('## Troubleshooting'));
+    return `${definitions}\n${verify}`;
+  };
+  const readme = files.find((f) => f.path === 'README.md')!.content;
+
+  it('passes once every version has answered from every cluster', async () => {
+    const run = await executeReadme(mesh.plan!, files, { markdown: verifyOnly(readme) });
+    expect(run.ok, formatRun(run)).toBe(true);
+    expect(run.stdout).toContain(`${contextOf('east-1')}: all 4 versions answered`);
+  });
+
+  it('fails, naming the version that never answered, after a bounded number of calls', async () => {
+    const run = await executeReadme(mesh.plan!, files, {
+      markdown: verifyOnly(readme),
+      answers: (context) => (context === contextOf('west-1') ? ['v1', 'v2', 'v3'] : ['v1', 'v2', 'v3', 'v4']),
+    });
+    expect(run.ok).toBe(false);
+    expect(run.stderr).toContain(`${contextOf('west-1')}: no reply from v4 in ${verificationCallBound(4)} calls`);
+    const execs = run.calls.filter((c) => c.context === contextOf('west-1') && c.args.includes('exec'));
+    expect(execs).toHaveLength(verificationCallBound(4) / 20);
+  });
+
+  it('gives many versions enough calls to answer, and a bound that grows like n·log n', () => {
+    expect(verificationCallBound(2)).toBe(40);
+    expect(verificationCallBound(10)).toBeGreaterThanOrEqual(3 * 10 * 2.9);
+    expect(verificationCallBound(1000)).toBeLessThan(30_000);
+    expect(verificationCallBound(1000)).toBeGreaterThan(3 * 1000 * 7);
+  });
+});
+
+describe('size', () => {
+  const lines = (spec: MeshSpec) => synth(spec).files.find((f) => f.path === 'README.md')!.content.split('\n').length;
+
+  it.each(['multi-primary', 'primary-remote'] as const)('grows linearly with the number of clusters (%s)', (shape) => {
+    const small = lines(largeMesh(shape, 100));
+    const large = lines(largeMesh(shape, 400));
+    // Quadratic growth would multiply by 16; linear, by at most 4.
+    expect(large / small).toBeLessThan(4.5);
+  });
+
+  it('renders 200 primaries on one network, where a spread of thousands of lines once overflowed the stack', () => {
+    const spec: MeshSpec = { clusters: Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, network: 'n1' })) };
+    expect(() => synth(spec)).not.toThrow();
+  });
+});
