@@ -208,6 +208,12 @@ describe('addresses that must agree', () => {
     expect(problemsOf({ istioVersion: '1.30.0', ...primaryRemote({ discoveryAddress: '2001:db8::10' }) })).toEqual([]);
   });
 
+  it('refuses discovery addresses that the remote chart of every release rejects', () => {
+    expectOnly(primaryRemote({ discoveryAddress: 'Istiod.Example.com' }), 'clusters[0].discoveryAddress', /has uppercase letters/, 'cluster1');
+    expectOnly(primaryRemote({ discoveryAddress: '2001:DB8::10' }), 'clusters[0].discoveryAddress', /has uppercase letters/, 'cluster1');
+    expectOnly(primaryRemote({ discoveryAddress: '::ffff:192.0.2.10' }), 'clusters[0].discoveryAddress', /with an IPv4 tail/, 'cluster1');
+  });
+
   it('checks source ranges of load balancers as CIDRs', () => {
     expectOnly(primaryRemote({ eastWestGateway: { loadBalancerSourceRanges: ['203.0.113.0/24', '203.0.113.1'] } }),
       'clusters[0].eastWestGateway.loadBalancerSourceRanges[1]', /must be in CIDR notation/, 'cluster1');

@@ -169,7 +169,6 @@ describe('a primary\'s discoveryAddress', () => {
   it.each([
     ['an IPv4 address', '192.0.2.10'],
     ['an IPv6 address', '2001:db8::10'],
-    ['an IPv4-mapped IPv6 address', '::ffff:192.0.2.1'],
     ['a DNS name', 'istiod.example.com'],
     ['a single-label DNS name', 'istiod'],
   ])('accepts %s (%s)', (_kind, address) => {

@@ -185,6 +185,11 @@ function checkCluster(
     const reason = hostAddressProblem(c.discoveryAddress);
     if (reason) {
       add(at('discoveryAddress'), `"${c.discoveryAddress}" ${reason}`, c.name);
+    } else if (c.discoveryAddress !== c.discoveryAddress.toLowerCase()) {
+      // The remote chart writes it into a Service (ExternalName or EndpointSlice), where Kubernetes takes lowercase only.
+      add(at('discoveryAddress'), `"${c.discoveryAddress}" has uppercase letters, which Istio's remote chart and Kubernetes reject; write it in lowercase`, c.name);
+    } else if (isIPv6(c.discoveryAddress) && c.discoveryAddress.includes('.')) {
+      add(at('discoveryAddress'), `"${c.discoveryAddress}" is an IPv6 address with an IPv4 tail, which no release of Istio's remote chart accepts; give the IPv4 address itself`, c.name);
     } else if (isIPv6(c.discoveryAddress) && version !== undefined && version.minor < 30) {
       add(at('discoveryAddress'), `"${c.discoveryAddress}" is an IPv6 address: the remote profile of Istio ${version.text} turns it into an ` +
         'ExternalName Service, which Kubernetes rejects; use Istio 1.30 or later, an IPv4 address or a DNS name', c.name);
