@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, ChartProps, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CURL_IMAGE, EastWestGateway, EastWestGatewayProps, ExposeIstiod, ExposeServices, HELLOWORLD_IMAGE, HelloWorld,
-  IstiodLoadBalancer, IstioSystemNamespace, SampleClient, VerificationClient, VerificationWorkloads,
+  CURL_IMAGE, DEFAULT_ISTIO_VERSION, EastWestGateway, EastWestGatewayProps, ExposeIstiod, ExposeServices, HELLOWORLD_IMAGE, HelloWorld,
+  IstiodLoadBalancer, IstioSystemNamespace, LoadBalancerOptions, SampleClient, VerificationClient, VerificationWorkloads,
 } from '../src';
 
 /** A fresh consumer app and chart, built by `build`, synthesized as plain objects. */
@@ -90,14 +91,13 @@ describe('EastWestGateway', () => {
   describe('with defaults', () => {
     const objects = gateway();
 
-    it('is the objects of Istio\'s gateway chart plus a PodDisruptionBudget, all named istio-eastwestgateway in istio-system', () => {
+    it('is the objects of Istio\'s gateway chart, all named istio-eastwestgateway in istio-system', () => {
       expect(objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
         'v1 ServiceAccount',
         'rbac.authorization.k8s.io/v1 Role',
         'rbac.authorization.k8s.io/v1 RoleBinding',
         'apps/v1 Deployment',
         'v1 Service',
-        'policy/v1 PodDisruptionBudget',
         'autoscaling/v2 HorizontalPodAutoscaler',
       ]);
       for (const o of objects) {
@@ -150,9 +150,8 @@ describe('EastWestGateway', () => {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'istio-eastwestgateway' }]);
     });
 
-    it('keeps one replica available and autoscales between 1 and 5 on CPU', () => {
-      const pdb = one(objects, 'PodDisruptionBudget');
-      expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'istio-eastwestgateway', istio: 'eastwestgateway' } } });
+    it('autoscales between 1 and 5 on CPU, with no PodDisruptionBudget to pin its single replica', () => {
+      expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
       const hpa = one(objects, 'HorizontalPodAutoscaler');
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'istio-eastwestgateway' });
       expect(hpa.spec.minReplicas).toBe(1);
@@ -212,7 +211,7 @@ describe('EastWestGateway', () => {
   it('takes a name, namespace and extra labels, and derives the selector from the name', () => {
     let gw: EastWestGateway | undefined;
     const objects = synthChart((c) => {
-      gw = new EastWestGateway(c, 'gw', { name: 'istio-crossgateway', namespace: 'istio-gateways', labels: { team: 'mesh' } });
+      gw = new EastWestGateway(c, 'gw', { name: 'istio-crossgateway', namespace: 'istio-gateways', labels: { team: 'mesh' }, minReplicas: 2 });
     });
     expect(gw!.gatewaySelector).toEqual({ istio: 'crossgateway' });
     for (const o of objects) {
@@ -276,6 +275,145 @@ describe('EastWestGateway', () => {
       const { chart } = appWithGateway({ minReplicas: 0 });
       expect(() => Testing.synth(chart)).toThrow(/minReplicas \(0\) must be a whole number of at least 1/);
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What Istio's `gateway` chart renders for an east-west gateway (`networkGateway` set) and
+ * how that changed between releases. These are facts about the charts 1.24.6, 1.25.5, 1.26.8,
+ * 1.27.9, 1.28.10, 1.29.6, 1.30.3 and the 1.31 branch, written out here so that the tests
+ * need nothing but this repository:
+ * - `istio.io/dataplane-mode: none`: in the chart's default `labels` from 1.25 (1.24: `labels: {}`),
+ *   hence on every object and on the pod template, never in a selector;
+ * - container `runAsUser: 1337` and `runAsGroup: 1337`: in the Deployment template up to 1.29,
+ *   removed in 1.30 (the injector's `gateway` template sets the proxy's UID/GID instead);
+ * - the rest of the container securityContext, the pod's sysctl, ports and HPA defaults:
+ *   the same in every release.
+ */
+const GATEWAY_CHART: Array<{ release: string; istioVersion: string; ambientOptOut: boolean; fixedProxyUser: boolean }> = [
+  { release: '1.24 (chart 1.24.6)', istioVersion: '1.24.6', ambientOptOut: false, fixedProxyUser: true },
+  { release: '1.25 (chart 1.25.5)', istioVersion: '1.25.0', ambientOptOut: true, fixedProxyUser: true },
+  { release: '1.26 (chart 1.26.8)', istioVersion: '1.26.8', ambientOptOut: true, fixedProxyUser: true },
+  { release: '1.27 (chart 1.27.9)', istioVersion: '1.27.1', ambientOptOut: true, fixedProxyUser: true },
+  { release: '1.28 (chart 1.28.10)', istioVersion: '1.28.0', ambientOptOut: true, fixedProxyUser: true },
+  { release: '1.29 (chart 1.29.6)', istioVersion: '1.29', ambientOptOut: true, fixedProxyUser: true },
+  { release: '1.30 (chart 1.30.3)', istioVersion: '1.30.0-beta.1', ambientOptOut: true, fixedProxyUser: false },
+  { release: '1.31 (chart of the 1.31 branch)', istioVersion: '1.31.1', ambientOptOut: true, fixedProxyUser: false },
+  { release: '1.33, newer than the newest chart, as 1.31', istioVersion: '1.33.0', ambientOptOut: true, fixedProxyUser: false },
+];
+
+describe('EastWestGateway follows the gateway chart of its Istio release', () => {
+  const gatewayAt = (istioVersion: string, props: EastWestGatewayProps = {}) =>
+    synthChart((c) => new EastWestGateway(c, 'gw', { network: 'network1', ...props, istioVersion }));
+  const selector = { app: 'istio-eastwestgateway', istio: 'eastwestgateway' };
+
+  describe.each(GATEWAY_CHART)('Istio $release', ({ istioVersion, ambientOptOut, fixedProxyUser }) => {
+    const objects = gatewayAt(istioVersion, { minReplicas: 2 });
+    const deployment = one(objects, 'Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+
+    it(ambientOptOut
+      ? 'labels every object and the pods istio.io/dataplane-mode: none, outside the selectors'
+      : 'has no istio.io/dataplane-mode label', () => {
+      const expected = ambientOptOut ? 'none' : undefined;
+      expect(objects.map((o) => o.kind)).toContain('PodDisruptionBudget');
+      for (const o of objects) expect(o.metadata.labels['istio.io/dataplane-mode'], o.kind).toBe(expected);
+      expect(deployment.spec.template.metadata.labels['istio.io/dataplane-mode']).toBe(expected);
+      expect(deployment.spec.selector.matchLabels).toEqual(selector);
+      expect(one(objects, 'Service').spec.selector).toEqual(selector);
+      expect(one(objects, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(selector);
+    });
+
+    it(fixedProxyUser
+      ? 'pins the proxy to UID and GID 1337 in the Deployment'
+      : 'leaves the proxy\'s UID and GID to the injector', () => {
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        ...(fixedProxyUser ? { runAsUser: 1337, runAsGroup: 1337 } : {}),
+      });
+    });
+
+    it('keeps what every release shares: the sysctl, the injection template, the ports and the autoscaling', () => {
+      const pod = deployment.spec.template;
+      expect(pod.spec.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
+      expect(pod.metadata.annotations).toEqual({
+        'prometheus.io/port': '15020',
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/path': '/stats/prometheus',
+        'inject.istio.io/templates': 'gateway',
+        'sidecar.istio.io/inject': 'true',
+      });
+      expect(pod.metadata.labels['sidecar.istio.io/inject']).toBe('true');
+      // The chart puts the network on the pods only from 1.26; this gateway does for every
+      // release, as istioctl's east-west gateway did (a deliberate difference).
+      expect(pod.metadata.labels[NETWORK_LABEL]).toBe('network1');
+      expect(container.image).toBe('auto');
+      expect(container.ports).toEqual([{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }]);
+      expect(portsOf(one(objects, 'Service'))).toEqual([['status-port', 15021, 15021, 'TCP'], ['tls', 15443, 15443, 'TCP']]);
+      expect(one(objects, 'Service').metadata.labels[NETWORK_LABEL]).toBe('network1');
+      const hpa = one(objects, 'HorizontalPodAutoscaler');
+      expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+    });
+  });
+
+  it('renders the default release, DEFAULT_ISTIO_VERSION, when given none', () => {
+    expect(gatewayAt(DEFAULT_ISTIO_VERSION)).toEqual(synthChart((c) => new EastWestGateway(c, 'gw', { network: 'network1' })));
+  });
+
+  it('lets extra labels set the dataplane mode, on the objects and the pods alike', () => {
+    const objects = gatewayAt('1.24.6', { labels: { 'istio.io/dataplane-mode': 'none' } });
+    for (const o of objects) expect(o.metadata.labels['istio.io/dataplane-mode'], o.kind).toBe('none');
+    expect(one(objects, 'Deployment').spec.template.metadata.labels['istio.io/dataplane-mode']).toBe('none');
+  });
+
+  it.each([
+    ['latest', 'istioVersion: "latest" is not an Istio version'],
+    ['1.23.4', 'istioVersion: Istio 1.23.4 is not supported'],
+    ['2.0.0', 'istioVersion: Istio 2.0.0 is not supported'],
+  ])('reports the unusable version %s when validated', (istioVersion, message) => {
+    const chart = new Chart(new App(), 'c');
+    const gw = new EastWestGateway(chart, 'gw', { istioVersion });
+    const problems = gw.node.validate();
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(message), problems[0]).toBe(true);
+    expect(() => Testing.synth(chart)).toThrow(message);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('EastWestGateway PodDisruptionBudget: only one that allows a disruption', () => {
+  /** How many pods an eviction may take when `replicas` are running and healthy. */
+  const allowedDisruptions = (pdb: any, replicas: number) => {
+    expect(pdb.spec.maxUnavailable, 'the budget is stated as minAvailable').toBeUndefined();
+    return replicas - pdb.spec.minAvailable;
+  };
+  const pdbsOf = (objects: any[]) => objects.filter((o) => o.kind === 'PodDisruptionBudget');
+
+  // Istio's gateway chart rendered a PDB at one replica up to 1.27 (whenever
+  // `podDisruptionBudget` was set) and stopped in 1.28; this construct never does.
+  it.each(GATEWAY_CHART.map((f) => [f.istioVersion]))('has none at one replica, for Istio %s', (istioVersion) => {
+    expect(pdbsOf(synthChart((c) => new EastWestGateway(c, 'gw', { istioVersion })))).toEqual([]);
+    expect(pdbsOf(synthChart((c) => new EastWestGateway(c, 'gw', { istioVersion, minReplicas: 1, maxReplicas: 3 })))).toEqual([]);
+  });
+
+  it.each([2, 3, 7])('with %i replicas at least, keeps one available and lets the others be evicted', (minReplicas) => {
+    const objects = synthChart((c) => new EastWestGateway(c, 'gw', { minReplicas }));
+    const [pdb] = pdbsOf(objects);
+    expect(pdbsOf(objects)).toHaveLength(1);
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'istio-eastwestgateway', istio: 'eastwestgateway' } } });
+    expect(allowedDisruptions(pdb, minReplicas)).toBe(minReplicas - 1);
+    expect(allowedDisruptions(pdb, minReplicas)).toBeGreaterThan(0);
+    // it selects exactly the gateway's pods
+    expect(pdb.spec.selector.matchLabels).toEqual(one(objects, 'Deployment').spec.selector.matchLabels);
+    expect(pdb.metadata.labels).toEqual(one(objects, 'Deployment').metadata.labels);
   });
 });
 
@@ -380,6 +518,48 @@ describe('IstiodLoadBalancer', () => {
     expect(service.metadata).toEqual({ name: 'istiod-lb', namespace: 'istio-cp', labels: { team: 'mesh' }, annotations });
     expect(service.spec).toHaveProperty('loadBalancerIP', '198.51.100.7');
     expect(service.spec).not.toHaveProperty('loadBalancerIp');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('loadBalancerSourceRanges on the LoadBalancer Services', () => {
+  const ranges = ['203.0.113.0/24', '198.51.100.0/25', '2001:db8::/32'];
+  const services: Array<[string, (c: Chart, props: LoadBalancerOptions) => Construct]> = [
+    ['EastWestGateway', (c, props) => new EastWestGateway(c, 'gw', props)],
+    ['IstiodLoadBalancer', (c, props) => new IstiodLoadBalancer(c, 'lb', props)],
+  ];
+
+  describe.each(services)('%s', (_name, build) => {
+    it('restricts the Service to the given client networks, in order', () => {
+      const objects = synthChart((c) => build(c, { loadBalancerSourceRanges: ranges }));
+      expect(one(objects, 'Service').spec.loadBalancerSourceRanges).toEqual(ranges);
+      // only the Service has a load balancer
+      for (const o of objects.filter((x) => x.kind !== 'Service')) expect(JSON.stringify(o), o.kind).not.toContain('loadBalancerSourceRanges');
+    });
+
+    it.each<[string, string[] | undefined]>([['no', undefined], ['an empty list of', []]])('writes no field for %s source ranges', (_case, given) => {
+      const service = one(synthChart((c) => build(c, { loadBalancerSourceRanges: given })), 'Service');
+      expect(service.spec).not.toHaveProperty('loadBalancerSourceRanges');
+    });
+
+    it('reports every range that is not in CIDR notation, by its index, and refuses to synthesize', () => {
+      const chart = new Chart(new App(), 'c');
+      const construct = build(chart, { loadBalancerSourceRanges: ['203.0.113.0/24', '203.0.113.7', '10.0.0.0/33', 'internal/8', 'fd00::/129'] });
+      expect(construct.node.validate()).toEqual([
+        'loadBalancerSourceRanges[1] "203.0.113.7" must be in CIDR notation, such as 10.0.0.0/16',
+        'loadBalancerSourceRanges[2] "10.0.0.0/33" has a prefix length over 32',
+        'loadBalancerSourceRanges[3] "internal/8" has an address that is neither IPv4 nor IPv6',
+        'loadBalancerSourceRanges[4] "fd00::/129" has a prefix length over 128',
+      ]);
+      expect(() => Testing.synth(chart)).toThrow(/loadBalancerSourceRanges\[1\] "203\.0\.113\.7" must be in CIDR notation/);
+    });
+
+    it('accepts IPv4 and IPv6 networks', () => {
+      const chart = new Chart(new App(), 'c');
+      const construct = build(chart, { loadBalancerSourceRanges: ranges });
+      expect(construct.node.validate()).toEqual([]);
+    });
   });
 });
 
@@ -516,7 +696,8 @@ describe('in a consumer\'s own cdk8s app', () => {
 
   it('applies the chart\'s labels to every object of every construct, next to the constructs\' own labels', () => {
     const objects = synthChart(everything, { labels: { 'app.kubernetes.io/part-of': 'platform', team: 'mesh' } });
-    expect(objects.length).toBe(1 + 1 + 7 + 2 + 1 + 6);
+    // the gateway has one replica, so no PodDisruptionBudget
+    expect(objects.length).toBe(1 + 1 + 6 + 2 + 1 + 6);
     for (const o of objects) {
       expect(o.metadata.labels, `${o.kind} ${o.metadata.name}`).toMatchObject({ 'app.kubernetes.io/part-of': 'platform', team: 'mesh' });
     }
@@ -537,7 +718,6 @@ describe('in a consumer\'s own cdk8s app', () => {
       'RoleBinding istio-eastwestgateway',
       'Deployment istio-eastwestgateway',
       'Service istio-eastwestgateway',
-      'PodDisruptionBudget istio-eastwestgateway',
       'HorizontalPodAutoscaler istio-eastwestgateway',
       'Gateway istiod-gateway',
       'VirtualService istiod-vs',
@@ -570,7 +750,7 @@ describe('in a consumer\'s own cdk8s app', () => {
       new EastWestGateway(c, 'A');
       new EastWestGateway(c, 'B', { name: 'istio-crossgateway' });
     });
-    expect(objects.filter((o) => o.metadata.name === 'istio-eastwestgateway')).toHaveLength(7);
-    expect(objects.filter((o) => o.metadata.name === 'istio-crossgateway')).toHaveLength(7);
+    expect(objects.filter((o) => o.metadata.name === 'istio-eastwestgateway')).toHaveLength(6);
+    expect(objects.filter((o) => o.metadata.name === 'istio-crossgateway')).toHaveLength(6);
   });
 });

@@ -1,14 +1,55 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from '../model/istio-version';
 import { LoadBalancerOptions } from '../model/mesh-spec';
-import { optionalAnnotations, tcpServicePort } from './service-helpers';
+import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems, tcpServicePort } from './service-helpers';
 import {
   CROSS_NETWORK_PORT, EASTWEST_GATEWAY_NAME, gatewaySelectorLabels, ISTIO_SYSTEM_NAMESPACE,
   ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT, NETWORK_LABEL, STATUS_PORT,
 } from './istio-names';
 
+/** The label by which ambient mode's CNI and ztunnel leave a pod alone when its value is `none`. */
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+
+/** The newest Istio minor whose `gateway` chart this construct follows; later releases render as it does. */
+const NEWEST_GATEWAY_CHART_MINOR = 31;
+
+/** What Istio's `gateway` chart renders differently from one minor release to the next. */
+interface GatewayChartTraits {
+  /**
+   * Label the gateway `istio.io/dataplane-mode: none`, keeping it out of ambient's
+   * dataplane even in an ambient-enrolled namespace (the chart's default labels from 1.25).
+   */
+  readonly ambientOptOut: boolean;
+  /**
+   * Pin the proxy to UID/GID 1337 in the Deployment (the chart up to 1.29). From 1.30 the
+   * chart leaves it to the injector's `gateway` template, which still picks 1337 on
+   * plain Kubernetes but a namespace-assigned UID where the platform requires one.
+   */
+  readonly fixedProxyUser: boolean;
+}
+
+/**
+ * The traits of the chart of a release. An unusable version, which validation reports,
+ * renders as the default release meanwhile.
+ */
+function gatewayChartTraits(version: IstioVersion | string): GatewayChartTraits {
+  const usable = typeof version === 'string' ? parseIstioVersion(DEFAULT_ISTIO_VERSION) : version;
+  const minor = typeof usable === 'string' ? NEWEST_GATEWAY_CHART_MINOR : Math.min(usable.minor, NEWEST_GATEWAY_CHART_MINOR);
+  return { ambientOptOut: minor >= 25, fixedProxyUser: minor <= 29 };
+}
+
 /** Properties of {@link EastWestGateway}. */
 export interface EastWestGatewayProps extends LoadBalancerOptions {
+  /**
+   * The Istio release the gateway runs with, such as `1.29.3` or `1.29`. The objects follow
+   * Istio's `gateway` chart of that minor release where it changed between releases (the
+   * proxy's user and group up to 1.29, the `istio.io/dataplane-mode: none` label from 1.25);
+   * releases newer than 1.31 render as 1.31.
+   * @default DEFAULT_ISTIO_VERSION
+   */
+  readonly istioVersion?: string;
+
   /**
    * The network this gateway serves, in a mesh of several networks. Sets the
    * `topology.istio.io/network` label (by which istiod finds the network's gateway)
@@ -25,7 +66,9 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
   readonly exposeIstiod?: boolean;
 
   /**
-   * Minimum number of replicas, the HorizontalPodAutoscaler's floor.
+   * Minimum number of replicas, the HorizontalPodAutoscaler's floor. Above 1, a
+   * PodDisruptionBudget keeps one replica up during voluntary disruptions such as node
+   * drains; at 1 there is none, since it could only forbid every eviction.
    * @default 1
    */
   readonly minReplicas?: number;
@@ -49,7 +92,8 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
   readonly namespace?: string;
 
   /**
-   * Extra labels for every object of the gateway.
+   * Extra labels for every object of the gateway. An `istio.io/dataplane-mode` label here
+   * replaces the chart's default `none` and goes on the pods as well.
    * @default - none
    */
   readonly labels?: Record<string, string>;
@@ -58,9 +102,10 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
 /**
  * A gateway dedicated to east-west traffic between clusters: the same objects Istio's
  * `gateway` Helm chart renders with `networkGateway` set (ServiceAccount, Role,
- * RoleBinding, Deployment, Service, HorizontalPodAutoscaler) plus a PodDisruptionBudget
- * as istioctl renders one. The proxy image is `auto`: Istio's injector fills it in
- * with the `gateway` template, so the control plane must be installed first.
+ * RoleBinding, Deployment, Service, HorizontalPodAutoscaler), as the chart of the given
+ * Istio release renders them, plus a PodDisruptionBudget keeping one replica up when
+ * there are at least two. The proxy image is `auto`: Istio's injector fills it in with
+ * the `gateway` template, so the control plane must be installed first.
  */
 export class EastWestGateway extends Construct {
   /** The name shared by the gateway's objects. */
@@ -79,16 +124,25 @@ export class EastWestGateway extends Construct {
     this.namespace = props.namespace ?? ISTIO_SYSTEM_NAMESPACE;
     const selector = gatewaySelectorLabels(this.name);
     this.gatewaySelector = { istio: selector.istio };
+    const version = parseIstioVersion(props.istioVersion ?? DEFAULT_ISTIO_VERSION);
+    const traits = gatewayChartTraits(version);
     const networkLabel: Record<string, string> = props.network !== undefined ? { [NETWORK_LABEL]: props.network } : {};
-    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/name': this.name, ...networkLabel };
+    // Like the chart's default labels, the ambient opt-out yields to a value given in `labels`.
+    const ambientLabel: Record<string, string> = traits.ambientOptOut ? { [DATAPLANE_MODE_LABEL]: 'none' } : {};
+    const labels: Record<string, string> = { ...ambientLabel, ...props.labels, ...selector, 'app.kubernetes.io/name': this.name, ...networkLabel };
     const metadata = { name: this.name, namespace: this.namespace, labels };
+    // The dataplane mode is read from the pods, so they carry the label too.
+    const podDataplaneLabel: Record<string, string> = labels[DATAPLANE_MODE_LABEL] !== undefined
+      ? { [DATAPLANE_MODE_LABEL]: labels[DATAPLANE_MODE_LABEL] } : {};
     const minReplicas = props.minReplicas ?? 1;
     const maxReplicas = props.maxReplicas ?? Math.max(5, minReplicas);
     this.node.addValidation({
       validate: () => [
+        ...(typeof version === 'string' ? [`istioVersion: ${version}`] : []),
         ...(Number.isInteger(minReplicas) && minReplicas >= 1 ? [] : [`minReplicas (${minReplicas}) must be a whole number of at least 1`]),
         ...(Number.isInteger(maxReplicas) && maxReplicas >= minReplicas
           ? [] : [`maxReplicas (${maxReplicas}) must be a whole number no smaller than minReplicas (${minReplicas})`]),
+        ...sourceRangeProblems(props.loadBalancerSourceRanges),
       ],
     });
 
@@ -119,7 +173,9 @@ export class EastWestGateway extends Construct {
               'inject.istio.io/templates': 'gateway',
               'sidecar.istio.io/inject': 'true',
             },
-            labels: { 'sidecar.istio.io/inject': 'true', ...selector, ...networkLabel },
+            // The chart labels the pods with the network only from 1.26; they carry it for every
+            // release here, as istioctl's east-west gateway always did: it is the network they serve.
+            labels: { 'sidecar.istio.io/inject': 'true', ...selector, ...podDataplaneLabel, ...networkLabel },
           },
           spec: {
             serviceAccountName: this.name,
@@ -140,9 +196,9 @@ export class EastWestGateway extends Construct {
                 capabilities: { drop: ['ALL'] },
                 privileged: false,
                 readOnlyRootFilesystem: true,
-                runAsGroup: 1337,
+                ...(traits.fixedProxyUser ? { runAsGroup: 1337 } : {}),
                 runAsNonRoot: true,
-                runAsUser: 1337,
+                ...(traits.fixedProxyUser ? { runAsUser: 1337 } : {}),
               },
             }],
           },
@@ -158,6 +214,7 @@ export class EastWestGateway extends Construct {
       spec: {
         type: 'LoadBalancer',
         loadBalancerIp: props.loadBalancerIP,
+        ...optionalSourceRanges(props.loadBalancerSourceRanges),
         selector,
         ports: [
           tcpServicePort('status-port', STATUS_PORT),
@@ -167,10 +224,15 @@ export class EastWestGateway extends Construct {
       },
     });
 
-    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-      metadata,
-      spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-    });
+    // With a single replica, `minAvailable: 1` would forbid every voluntary eviction and hang
+    // node drains; Istio's chart renders no PDB there since 1.28. Above one replica it lets
+    // all but one go, for every release.
+    if (minReplicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
 
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
       metadata,

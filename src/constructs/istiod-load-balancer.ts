@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LoadBalancerOptions } from '../model/mesh-spec';
-import { optionalAnnotations, tcpServicePort } from './service-helpers';
+import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems, tcpServicePort } from './service-helpers';
 import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT } from './istio-names';
 
 /** Properties of {@link IstiodLoadBalancer}. */
@@ -36,6 +36,7 @@ export class IstiodLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: IstiodLoadBalancerProps = {}) {
     super(scope, id);
+    this.node.addValidation({ validate: () => sourceRangeProblems(props.loadBalancerSourceRanges) });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: {
         name: props.name ?? 'istiod-external',
@@ -46,6 +47,7 @@ export class IstiodLoadBalancer extends Construct {
       spec: {
         type: 'LoadBalancer',
         loadBalancerIp: props.loadBalancerIP,
+        ...optionalSourceRanges(props.loadBalancerSourceRanges),
         // istiod's own Service selects the same pods.
         selector: { app: 'istiod', istio: 'pilot' },
         ports: [tcpServicePort('tls-istiod', ISTIOD_XDS_PORT), tcpServicePort('tls-webhook', ISTIOD_WEBHOOK_PORT)],
