@@ -43,7 +43,10 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
       expect(objects.some((o) => /^istiod/.test(o.metadata.name)), `${c.name} gets no istiod objects`).toBe(false);
       expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBe(c.controlPlaneCluster);
       expect(iop.spec.profile).toBe('remote');
-      expect(istiod.istiodRemote.injectionPath).toBe(`/inject/cluster/${c.name}/net/${c.network}`);
+      // A primary reached by DNS name is called at its URL: through an ExternalName Service the API server would use port 443.
+      const byDns = !/^[0-9.]+$/.test(c.remotePilotAddress!) && !c.remotePilotAddress!.includes(':');
+      if (byDns) expect(istiod.istiodRemote).toEqual({ injectionURL: `https://${c.remotePilotAddress}:15017/inject/cluster/${c.name}/net/${c.network}` });
+      else expect(istiod.istiodRemote).toEqual({ injectionPath: `/inject/cluster/${c.name}/net/${c.network}` });
       expect(istiod.global.configCluster).toBe(true);
 
       // The remote points at its primary, and the primary really exposes istiod there.
@@ -58,6 +61,9 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
       expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBeUndefined();
       expect(iop.spec.profile).toBeUndefined();
       expect(istiod.global.externalIstiod === true).toBe(c.remotes.length > 0);
+      // istiod's certificate must name the host remotes call it by.
+      const dnsAddress = c.remotes.length > 0 && !/^[0-9.]+$/.test(c.discoveryAddress!) && !c.discoveryAddress!.includes(':');
+      expect(istiod.pilot?.env?.ISTIOD_CUSTOM_HOST).toBe(dnsAddress ? c.discoveryAddress : undefined);
       expect(istiodEntryService(objects) !== undefined, `${c.name} exposes istiod only if it serves remotes`).toBe(c.remotes.length > 0);
       expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(plan.multiNetwork);
     }

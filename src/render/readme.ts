@@ -387,7 +387,9 @@ class ReadmeWriter {
     const ipv6 = addresses.filter((a) => isIPv6(a));
     if (dns.length > 0) {
       this.out.p('', `Note: ${dns.slice(0, 5).map(code).join(', ')} ${dns.length === 1 ? 'is a DNS name' : 'are DNS names'}, so Istio's remote chart makes ` +
-        `${code('istiod')} an ExternalName Service pointing at it. Istio's guide documents IP addresses; check that your API server reaches the injection webhook through it.`);
+        `${code('istiod')} an ExternalName Service pointing at it. The API server would call a webhook behind it on port 443, so the remote's injector ` +
+        `is given the full URL on port 15017 (${code('istiodRemote.injectionURL')}), and the primary's istiod names the host in its certificate ` +
+        `(${code('ISTIOD_CUSTOM_HOST')}). Istio's guide documents IP addresses; check sidecar injection on the remote first.`);
     }
     if (ipv6.length > 0) {
       this.out.p('', `Note: ${ipv6.slice(0, 5).map(code).join(', ')} ${ipv6.length === 1 ? 'is an IPv6 address' : 'are IPv6 addresses'}: from Istio 1.30 the remote chart ` +

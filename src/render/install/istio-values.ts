@@ -1,4 +1,10 @@
+import { isIPv4, isIPv6 } from '../../model/formats';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../../plan/mesh-plan';
+
+/** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
+const WEBHOOK_PORT = 15017;
+
+const isDnsAddress = (address: string) => !isIPv4(address) && !isIPv6(address);
 
 /**
  * The Istio install values of one cluster: the one model from which every install
@@ -24,7 +30,16 @@ export interface IstioInstallValues {
   };
   readonly istiodRemote?: {
     /** The injection webhook path that tells the primary's istiod which cluster and network a pod is in. */
-    readonly injectionPath: string;
+    readonly injectionPath?: string;
+    /**
+     * Instead of the path, for a primary reached by DNS name: the remote chart makes `istiod`
+     * an ExternalName Service, through which the API server would call port 443, not 15017.
+     */
+    readonly injectionURL?: string;
+  };
+  /** On a primary that remotes reach by DNS name: istiod's serving certificate must name that host. */
+  readonly pilot?: {
+    readonly env: { readonly ISTIOD_CUSTOM_HOST: string };
   };
 }
 
@@ -38,10 +53,19 @@ export function istioInstallValues(mesh: MeshPlan, cluster: ClusterPlan): IstioI
     ...(cluster.remotes.length > 0 ? { externalIstiod: true } : {}),
     ...(isRemote ? { remotePilotAddress: cluster.remotePilotAddress!, configCluster: true } : {}),
   };
+  const injectionPath = `/inject/cluster/${cluster.name}/net/${cluster.network}`;
+  const istiodRemote = isRemote
+    ? (isDnsAddress(cluster.remotePilotAddress!)
+      ? { injectionURL: `https://${cluster.remotePilotAddress}:${WEBHOOK_PORT}${injectionPath}` }
+      : { injectionPath })
+    : undefined;
+  const customHost = cluster.remotes.length > 0 && cluster.discoveryAddress !== undefined && isDnsAddress(cluster.discoveryAddress)
+    ? cluster.discoveryAddress : undefined;
   return {
     ...(isRemote ? { profile: 'remote' as const } : {}),
     meshConfig: { trustDomain: mesh.trustDomain },
     global,
-    ...(isRemote ? { istiodRemote: { injectionPath: `/inject/cluster/${cluster.name}/net/${cluster.network}` } } : {}),
+    ...(istiodRemote ? { istiodRemote } : {}),
+    ...(customHost ? { pilot: { env: { ISTIOD_CUSTOM_HOST: customHost } } } : {}),
   };
 }
