@@ -27,6 +27,6 @@ export { renderBaseChartValues, renderIstiodChartValues, BaseChartValues } from 
 export { commonLabels, layerSelector, MESH_LABEL, CLUSTER_LABEL, LAYER_LABEL } from './render/labels';
 export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verificationCallBound } from './render/readme';
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
-export { writeMeshDirectories, writeMeshDirectory } from './writer/write';
+export { writeMeshDirectories, writeMeshDirectory, recoverMeshDirectory, GENERATED_FILES_MANIFEST, MeshWriteError } from './writer/write';
 export { seedTopologies, EXAMPLE_DISCOVERY_ADDRESS } from './examples/seed-topologies';
 export { largeMesh } from './examples/large-meshes';

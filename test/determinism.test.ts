@@ -3,13 +3,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { seedTopologies, writeMeshDirectories } from '../src';
+import { GENERATED_FILES_MANIFEST, seedTopologies, writeMeshDirectories } from '../src';
 import { readTree, renderSeedFiles } from './support';
 
+/** The seed topologies as the writer lays them out: the rendered files and, per mesh, the list of them. */
 function renderSeeds(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, files] of Object.entries(renderSeedFiles())) {
     for (const file of files) out[`${name}/${file.path}`] = file.content;
+    out[`${name}/${GENERATED_FILES_MANIFEST}`] = `${files.map((f) => f.path).sort().join('\n')}\n`;
   }
   return out;
 }
