@@ -3,6 +3,9 @@ import { ClusterRole, MeshFile, MeshPlan } from '../src';
 import { expectReadmeOrder } from './readme-order';
 import { appliedObjects, EmittedObject, fileDocument, find } from './support';
 
+/** An address that is neither dotted IPv4 nor IPv6 (which has colons): a DNS name. */
+const isDnsName = (address: string) => !/^[0-9.]+$/.test(address) && !address.includes(':');
+
 const servicePorts = (svc: EmittedObject | undefined): number[] => (svc?.spec.ports ?? []).map((p: any) => p.port);
 
 /** The address a cluster's istiod is exposed at, and through which Service. */
@@ -44,8 +47,7 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
       expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBe(c.controlPlaneCluster);
       expect(iop.spec.profile).toBe('remote');
       // A primary reached by DNS name is called at its URL: through an ExternalName Service the API server would use port 443.
-      const byDns = !/^[0-9.]+$/.test(c.remotePilotAddress!) && !c.remotePilotAddress!.includes(':');
-      if (byDns) expect(istiod.istiodRemote).toEqual({ injectionURL: `https://${c.remotePilotAddress}:15017/inject/cluster/${c.name}/net/${c.network}` });
+      if (isDnsName(c.remotePilotAddress!)) expect(istiod.istiodRemote).toEqual({ injectionURL: `https://${c.remotePilotAddress}:15017/inject/cluster/${c.name}/net/${c.network}` });
       else expect(istiod.istiodRemote).toEqual({ injectionPath: `/inject/cluster/${c.name}/net/${c.network}` });
       expect(istiod.global.configCluster).toBe(true);
 
@@ -62,8 +64,8 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
       expect(iop.spec.profile).toBeUndefined();
       expect(istiod.global.externalIstiod === true).toBe(c.remotes.length > 0);
       // istiod's certificate must name the host remotes call it by.
-      const dnsAddress = c.remotes.length > 0 && !/^[0-9.]+$/.test(c.discoveryAddress!) && !c.discoveryAddress!.includes(':');
-      expect(istiod.pilot?.env?.ISTIOD_CUSTOM_HOST).toBe(dnsAddress ? c.discoveryAddress : undefined);
+      const byDns = c.remotes.length > 0 && isDnsName(c.discoveryAddress!);
+      expect(istiod.pilot?.env?.ISTIOD_CUSTOM_HOST).toBe(byDns ? c.discoveryAddress : undefined);
       expect(istiodEntryService(objects) !== undefined, `${c.name} exposes istiod only if it serves remotes`).toBe(c.remotes.length > 0);
       expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(plan.multiNetwork);
     }

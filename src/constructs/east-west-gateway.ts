@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from '../model/istio-version';
+import { DEFAULT_ISTIO_VERSION, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
 import { LoadBalancerOptions } from '../model/mesh-spec';
 import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems, tcpServicePort } from './service-helpers';
 import {
@@ -10,9 +10,6 @@ import {
 
 /** The label by which ambient mode's CNI and ztunnel leave a pod alone when its value is `none`. */
 const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-
-/** The newest Istio minor whose `gateway` chart this construct follows; later releases render as it does. */
-const NEWEST_GATEWAY_CHART_MINOR = 31;
 
 /** What Istio's `gateway` chart renders differently from one minor release to the next. */
 interface GatewayChartTraits {
@@ -34,8 +31,9 @@ interface GatewayChartTraits {
  * renders as the default release meanwhile.
  */
 function gatewayChartTraits(version: IstioVersion | string): GatewayChartTraits {
-  const usable = typeof version === 'string' ? parseIstioVersion(DEFAULT_ISTIO_VERSION) : version;
-  const minor = typeof usable === 'string' ? NEWEST_GATEWAY_CHART_MINOR : Math.min(usable.minor, NEWEST_GATEWAY_CHART_MINOR);
+  // Later releases than the library knows render as the newest it knows.
+  const usable = typeof version === 'string' ? parseIstioVersion(DEFAULT_ISTIO_VERSION) as IstioVersion : version;
+  const minor = Math.min(usable.minor, NEWEST_KNOWN_ISTIO_MINOR);
   return { ambientOptOut: minor >= 25, fixedProxyUser: minor <= 29 };
 }
 

@@ -44,6 +44,11 @@ export function isIPv6(value: string): boolean {
   return parseIPv6(value) !== undefined;
 }
 
+/** An IPv4 or IPv6 address, as opposed to a DNS name. */
+export function isIPAddress(value: string): boolean {
+  return isIPv4(value) || isIPv6(value);
+}
+
 /** Parses an IPv6 address (with `::` and an optional dotted IPv4 tail) into 8 groups. */
 function parseIPv6(value: string): number[] | undefined {
   if (!/^[0-9A-Fa-f:.]+$/.test(value) || value.length < 2) return undefined;
@@ -95,7 +100,7 @@ export function hostAddressProblem(value: string): string | undefined {
   if (/\s/.test(value)) return 'must not contain spaces';
   if (value.includes('://')) return 'is a URL; give only the host (an IP address or DNS name), without scheme or path';
   if (value.includes('/')) return 'contains a "/"; give only the host (an IP address or DNS name), without path or prefix length';
-  if (isIPv4(value) || isIPv6(value)) return undefined;
+  if (isIPAddress(value)) return undefined;
   if (value.startsWith('[') || /^[^:]+:[0-9]+$/.test(value)) {
     return 'contains a port; give only the host: Istio adds ports 15012 and 15017 itself';
   }

@@ -1,6 +1,6 @@
 import {
   annotationKeyProblem, ANNOTATIONS_SIZE_LIMIT, Cidr, cidrsOverlap, dns1123LabelProblem, hostAddressProblem, httpsUrlProblem,
-  isIPv4, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
+  isIPAddress, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
 } from './formats';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
 import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
@@ -197,8 +197,7 @@ function checkCluster(
       // Remotes would point where nothing listens.
       const exposing = exposure === IstiodExposure.LOAD_BALANCER ? c.istiodLoadBalancer : c.eastWestGateway;
       const pinned = exposing?.loadBalancerIP;
-      if (pinned !== undefined && (isIPv4(c.discoveryAddress) || isIPv6(c.discoveryAddress)) &&
-        (isIPv4(pinned) || isIPv6(pinned)) && !sameIpAddress(pinned, c.discoveryAddress)) {
+      if (pinned !== undefined && isIPAddress(c.discoveryAddress) && isIPAddress(pinned) && !sameIpAddress(pinned, c.discoveryAddress)) {
         const field = exposure === IstiodExposure.LOAD_BALANCER ? 'istiodLoadBalancer' : 'eastWestGateway';
         add(at('discoveryAddress'), `"${c.discoveryAddress}" differs from ${field}.loadBalancerIP "${pinned}", the address of the Service ` +
           'that exposes istiod: remotes would connect where nothing listens; make them the same', c.name);
@@ -236,7 +235,7 @@ function checkCluster(
 }
 
 function checkLoadBalancerOptions(options: LoadBalancerOptions, field: string, cluster: string, add: AddProblem) {
-  if (options.loadBalancerIP !== undefined && !isIPv4(options.loadBalancerIP) && !isIPv6(options.loadBalancerIP)) {
+  if (options.loadBalancerIP !== undefined && !isIPAddress(options.loadBalancerIP)) {
     add(`${field}.loadBalancerIP`, `"${options.loadBalancerIP}" must be an IPv4 or IPv6 address`, cluster);
   }
   (options.loadBalancerSourceRanges ?? []).forEach((range, j) => {

@@ -1,5 +1,5 @@
 import { EASTWEST_GATEWAY_NAME, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
-import { isIPv4, isIPv6 } from '../model/formats';
+import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
@@ -319,7 +319,7 @@ class ReadmeWriter {
   private addressCheck(c: ClusterPlan): string[] {
     const service = c.istiodLoadBalancer ? 'istiod-external' : EASTWEST_GATEWAY_NAME;
     const lines = [`addr=$(lb_address ${this.ctx(c)} ${service}); echo "${c.name} ${service}: $addr"`];
-    if (c.discoveryAddress !== undefined && (isIPv4(c.discoveryAddress) || isIPv6(c.discoveryAddress))) {
+    if (c.discoveryAddress !== undefined && isIPAddress(c.discoveryAddress)) {
       lines.push(`[ "$addr" = "${c.discoveryAddress}" ] || echo "WARNING: ${c.name}'s remotes were generated with ${c.discoveryAddress}: fix discoveryAddress or pin loadBalancerIP, and synthesize again" >&2`);
     }
     return lines;
@@ -383,7 +383,7 @@ class ReadmeWriter {
   /** What Istio's remote chart makes of each kind of address, per release. */
   private remoteChartNote(remotes: ClusterPlan[]) {
     const addresses = [...new Set(remotes.map((c) => c.remotePilotAddress!))];
-    const dns = addresses.filter((a) => !isIPv4(a) && !isIPv6(a));
+    const dns = addresses.filter((a) => !isIPAddress(a));
     const ipv6 = addresses.filter((a) => isIPv6(a));
     if (dns.length > 0) {
       this.out.p('', `Note: ${dns.slice(0, 5).map(code).join(', ')} ${dns.length === 1 ? 'is a DNS name' : 'are DNS names'}, so Istio's remote chart makes ` +

@@ -1,10 +1,9 @@
-import { isIPv4, isIPv6 } from '../../model/formats';
+import { isIPAddress } from '../../model/formats';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../../plan/mesh-plan';
 
 /** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
 const WEBHOOK_PORT = 15017;
 
-const isDnsAddress = (address: string) => !isIPv4(address) && !isIPv6(address);
 
 /**
  * The Istio install values of one cluster: the one model from which every install
@@ -55,11 +54,11 @@ export function istioInstallValues(mesh: MeshPlan, cluster: ClusterPlan): IstioI
   };
   const injectionPath = `/inject/cluster/${cluster.name}/net/${cluster.network}`;
   const istiodRemote = isRemote
-    ? (isDnsAddress(cluster.remotePilotAddress!)
+    ? (!isIPAddress(cluster.remotePilotAddress!)
       ? { injectionURL: `https://${cluster.remotePilotAddress}:${WEBHOOK_PORT}${injectionPath}` }
       : { injectionPath })
     : undefined;
-  const customHost = cluster.remotes.length > 0 && cluster.discoveryAddress !== undefined && isDnsAddress(cluster.discoveryAddress)
+  const customHost = cluster.remotes.length > 0 && cluster.discoveryAddress !== undefined && !isIPAddress(cluster.discoveryAddress)
     ? cluster.discoveryAddress : undefined;
   return {
     ...(isRemote ? { profile: 'remote' as const } : {}),
