@@ -1,11 +1,15 @@
 // The mesh model and its validation
 export * from './model/mesh-spec';
 export * from './model/topology';
+export * from './model/delivery-spec';
+export { DeliveryStage, HELM_RELEASE_NAMES } from './model/delivery-names';
+export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
 export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
 export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
 
 // The per-cluster plan
 export * from './plan/mesh-plan';
+export * from './plan/delivery-plan';
 
 // Standalone building blocks, for any cdk8s Chart
 export * from './constructs/istio-system-namespace';
@@ -24,9 +28,14 @@ export { ManifestChart, ManifestFile } from './render/manifest-chart';
 export { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
 export { renderIstioOperator, IstioOperatorResource } from './render/install/istio-operator';
 export { renderBaseChartValues, renderIstiodChartValues, BaseChartValues } from './render/install/helm-values';
-export { commonLabels, layerSelector, MESH_LABEL, CLUSTER_LABEL, LAYER_LABEL } from './render/labels';
+export { commonLabels, meshLabels, layerSelector, MESH_LABEL, CLUSTER_LABEL, LAYER_LABEL } from './render/labels';
+export { OutputDirectory } from './render/output-directory';
+export * from './render/layout';
+export { renderArgoCd, APPLICATION_HEALTH_LUA, APPLICATION_HEALTH_KEY } from './render/delivery/argocd';
+export { renderFlux } from './render/delivery/flux';
+export { renderSail } from './render/delivery/sail';
 export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verificationCallBound } from './render/readme';
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
 export { writeMeshDirectories, writeMeshDirectory, recoverMeshDirectory, GENERATED_FILES_MANIFEST, MeshWriteError } from './writer/write';
-export { seedTopologies, EXAMPLE_DISCOVERY_ADDRESS } from './examples/seed-topologies';
+export { seedTopologies, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION } from './examples/seed-topologies';
 export { largeMesh } from './examples/large-meshes';

@@ -3,7 +3,12 @@ import { MeshSpec } from './model/mesh-spec';
 import { formatProblem, MeshProblem, validateMesh } from './model/validation';
 import { ClusterPlan, MeshPlan, planMesh } from './plan/mesh-plan';
 import { ClusterCharts, renderClusterCharts } from './render/cluster-charts';
+import { renderArgoCd } from './render/delivery/argocd';
+import { renderFlux } from './render/delivery/flux';
+import { renderSail } from './render/delivery/sail';
 import { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
+import { clusterDir, meshObjectsDir, namespaceDir, verifyDir } from './render/layout';
+import { OutputDirectory } from './render/output-directory';
 
 /** Properties of {@link IstioMulticlusterMesh}: the whole mesh, described once. */
 export interface IstioMulticlusterMeshProps extends MeshSpec {}
@@ -31,6 +36,11 @@ export class IstioMulticlusterMesh extends Construct {
   public readonly plan?: MeshPlan;
   /** The clusters, in the order of the description; empty when it has problems. */
   public readonly clusters: MeshCluster[];
+  /**
+   * Every directory of Kubernetes objects in the mesh's output: each cluster's namespace,
+   * mesh objects and verification workloads, and the Argo CD, Flux and Sail Operator output.
+   */
+  public readonly directories: OutputDirectory[];
 
   constructor(scope: Construct, id: string, props: IstioMulticlusterMeshProps) {
     super(scope, id);
@@ -38,6 +48,7 @@ export class IstioMulticlusterMesh extends Construct {
     this.node.addValidation({ validate: () => this.problems.map(formatProblem) });
     if (this.problems.length > 0) {
       this.clusters = [];
+      this.directories = [];
       return;
     }
     const plan = planMesh(props);
@@ -47,10 +58,36 @@ export class IstioMulticlusterMesh extends Construct {
       installValues: istioInstallValues(plan, cluster),
       ...renderClusterCharts(this, plan, cluster),
     }));
+    const values = new Map(this.clusters.map((c) => [c.plan.name, c.installValues]));
+    this.directories = [
+      ...this.clusters.flatMap((c) => clusterDirectories(plan, c)),
+      ...renderArgoCd(this, plan, values),
+      ...renderFlux(this, plan, values),
+      ...renderSail(this, plan, values),
+    ];
   }
 
   /** Looks a cluster up by name. */
   public cluster(name: string): MeshCluster | undefined {
     return this.clusters.find((c) => c.plan.name === name);
   }
+}
+
+/** A cluster's directories: what `kubectl apply -k clusters/<name>` applies (namespace, then mesh objects), and the verification workloads. */
+function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirectory[] {
+  const name = cluster.plan.name;
+  const about = `${cluster.plan.role} cluster ${name} of mesh ${mesh.meshId}`;
+  const hasObjects = cluster.plan.hasMeshObjects;
+  if (hasObjects !== cluster.manifests.files.length > 0) throw new Error(`the plan and the charts of cluster ${name} disagree on whether it has mesh objects`);
+  const dirs: OutputDirectory[] = [
+    { path: clusterDir(name), header: `All objects of the ${about}`, subdirectories: ['namespace', ...(hasObjects ? ['mesh'] : [])] },
+    { path: namespaceDir(name), chart: cluster.namespace, header: `Applied before the control plane of the ${about}: kubectl apply -f ${namespaceDir(name)}/` },
+  ];
+  if (hasObjects) {
+    dirs.push({ path: meshObjectsDir(name), chart: cluster.manifests, header: `Applied once the control plane of the ${about} runs: kubectl apply -f ${meshObjectsDir(name)}/` });
+  }
+  if (cluster.verification) {
+    dirs.push({ path: verifyDir(name), chart: cluster.verification, header: `Verification workloads of the ${about}: kubectl apply -f ${verifyDir(name)}/` });
+  }
+  return dirs;
 }

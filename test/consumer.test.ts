@@ -80,7 +80,7 @@ describe('the packed package, installed into another cdk8s app', () => {
     run('node', ['main.js'], app);
     const readme = fs.readFileSync(path.join(app, 'out/mesh/README.md'), 'utf8');
     expect(readme).toContain('istioctl create-remote-secret --context="${CTX_SPOKE}" --name=spoke');
-    expect(fs.readFileSync(path.join(app, 'out/mesh/spoke/install/helm/istiod.values.yaml'), 'utf8')).toContain("remotePilotAddress: '192.0.2.50'");
+    expect(fs.readFileSync(path.join(app, 'out/mesh/install/spoke/helm/istiod.values.yaml'), 'utf8')).toContain("remotePilotAddress: '192.0.2.50'");
     const own = fs.readdirSync(path.join(app, 'cdk8s.out')).filter((f) => f.includes('own'));
     expect(own.length).toBe(1);
     const manifest = fs.readFileSync(path.join(app, 'cdk8s.out', own[0]), 'utf8');

@@ -229,7 +229,7 @@ describe('addresses that must agree', () => {
 describe('names that are object keys in JavaScript', () => {
   it.each(['constructor', 'prototype', 'tostring', 'hasownproperty'])('synthesizes a cluster named %s', (name) => {
     const mesh = new IstioMulticlusterMesh(new App(), 'm', { clusters: [{ name, network: 'network1' }] });
-    expect(renderMeshFiles(mesh).some((f) => f.path === `${name}/00-istio-system-namespace.yaml`)).toBe(true);
+    expect(renderMeshFiles(mesh).some((f) => f.path === `clusters/${name}/namespace/istio-system-namespace.yaml`)).toBe(true);
   });
 
   it('synthesizes clusters "a" and "a-verify" side by side, whose ids once collided', () => {

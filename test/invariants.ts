@@ -29,9 +29,9 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
     expect(ns?.metadata.labels?.['topology.istio.io/network'], `${c.name} namespace network`).toBe(c.network);
 
     // One values model behind both install formats.
-    const iop = fileDocument(files, `${c.name}/install/istio-operator.yaml`);
-    const istiod = fileDocument(files, `${c.name}/install/helm/istiod.values.yaml`);
-    const base = fileDocument(files, `${c.name}/install/helm/base.values.yaml`);
+    const iop = fileDocument(files, `install/${c.name}/istio-operator.yaml`);
+    const istiod = fileDocument(files, `install/${c.name}/helm/istiod.values.yaml`);
+    const base = fileDocument(files, `install/${c.name}/helm/base.values.yaml`);
     expect({ ...iop.spec.values, meshConfig: iop.spec.meshConfig, ...(iop.spec.profile ? { profile: iop.spec.profile } : {}) }).toEqual(istiod);
     expect(base.profile).toBe(iop.spec.profile);
     expect(istiod.global.meshID).toBe(plan.meshId);

@@ -105,7 +105,7 @@ describe('every valid description', () => {
       for (const f of yamlFiles(files)) expect(loadAllYaml11(f.content), f.path).toEqual(yaml.loadAll(f.content));
       const doc = (path: string) => loadAllYaml11(files.find((f) => f.path === path)!.content)[0] as any;
       for (const c of spec.clusters) {
-        const values = doc(`${c.name}/install/helm/istiod.values.yaml`);
+        const values = doc(`install/${c.name}/helm/istiod.values.yaml`);
         expect(values.global.multiCluster.clusterName).toBe(c.name);
         expect(values.global.network).toBe(c.network);
         expect(values.global.meshID).toBe(spec.meshId ?? 'mesh1');
@@ -113,9 +113,9 @@ describe('every valid description', () => {
         if (values.global.remotePilotAddress !== undefined) {
           expect(values.global.remotePilotAddress).toBe(spec.clusters.find((p) => p.name === c.controlPlaneCluster)!.discoveryAddress);
         }
-        expect(doc(`${c.name}/00-istio-system-namespace.yaml`).metadata.labels['topology.istio.io/network']).toBe(c.network);
+        expect(doc(`clusters/${c.name}/namespace/istio-system-namespace.yaml`).metadata.labels['topology.istio.io/network']).toBe(c.network);
         if (c.eastWestGateway) {
-          const service = loadAllYaml11(files.find((f) => f.path === `${c.name}/20-eastwest-gateway.yaml`)!.content)
+          const service = loadAllYaml11(files.find((f) => f.path === `clusters/${c.name}/mesh/20-eastwest-gateway.yaml`)!.content)
             .find((o: any) => o.kind === 'Service') as any;
           expect(service.metadata.annotations ?? {}).toEqual(c.eastWestGateway.serviceAnnotations);
         }

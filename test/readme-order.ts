@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { ClusterRole, contextVariable, MeshFile, MeshPlan } from '../src';
+import { contextVariable, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
+import { expectOrder, OrderEvent } from './order-rules';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
 
 /** The context each cluster's commands run against in the executed README. */
@@ -25,14 +26,14 @@ export interface ExecuteOptions {
  */
 export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: ExecuteOptions = {}): Promise<ReadmeRun> {
   const readme = files.find((f) => f.path === 'README.md')!.content;
-  const env: Record<string, string> = { ISTIO_RELEASE: '/opt/istio' };
+  const env: Record<string, string> = { ISTIO_RELEASE: '/opt/istio', ARGOCD_CONTEXT: 'ctx-argocd', FLUX_CONTEXT: 'ctx-flux' };
   for (const c of plan.clusters) env[contextVariable(c.name)] = contextOf(c.name);
   const clusterOf = new Map(plan.clusters.map((c) => [contextOf(c.name), c]));
   const versions = plan.clusters.map((c) => `v${c.index}`);
   return runReadme(options.markdown ?? readme, {
     env,
     files: files.filter((f) => f.path !== 'README.md'),
-    stubs: ['kubectl', 'istioctl', 'helm', 'curl', 'sleep', 'make', 'openssl'],
+    stubs: ['kubectl', 'istioctl', 'helm', 'curl', 'sleep', 'make', 'openssl', 'argocd'],
     replies: [
       {
         cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('svc'),
@@ -60,39 +61,58 @@ export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: 
 const remoteSecretOf = (call: StubCall) => /# remote secret of (\S+)/.exec(call.stdin ?? '')?.[1];
 
 /**
- * The README, executed, must work on empty clusters: each cluster's namespace before
- * its CA and install, CRDs before Istio objects, a primary (and the istiod it exposes)
- * before its remotes, a remote installed before its primary attaches it, and attached
- * before its gateway pods need the primary's injector. Every primary must get the
- * remote secret of every cluster it reads, and no other.
+ * The README, executed, must work on empty clusters: its commands keep every rule of
+ * `requiredOrder` (namespace before CA and install, CRDs before Istio objects, a primary and
+ * the istiod it exposes before its remotes, a remote installed before its primary attaches
+ * it, and attached before its gateway pods need the primary), on the istioctl path and on
+ * the Helm path alike. Every primary must get the remote secret of every cluster it reads,
+ * and no other.
  */
 export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
   const readme = files.find((f) => f.path === 'README.md')!.content;
   const run = await executeReadme(plan, files, { markdown: installSteps(readme) });
   expect(run.ok, formatRun(run)).toBe(true);
   const calls = run.calls;
-  const first = (context: string, predicate: (call: StubCall) => boolean, what: string) => {
+  const first = (context: string, predicate: (call: StubCall) => boolean) => {
     const i = calls.findIndex((c) => c.context === context && predicate(c));
-    expect(i, `${context}: ${what}\n${formatRun(run)}`).toBeGreaterThanOrEqual(0);
-    return i;
+    return i < 0 ? undefined : i;
   };
-  const maybe = (context: string, predicate: (call: StubCall) => boolean) => calls.findIndex((c) => c.context === context && predicate(c));
-  const appliesDir = (cluster: string) => (c: StubCall) => isCall('kubectl', 'apply')(c) && c.args.includes(`${cluster}/`);
+  const applies = (dir: string) => (c: StubCall) => isCall('kubectl', 'apply')(c) && c.args.includes(dir);
+  const paths: Record<'istioctl' | 'helm', (ctx: string, what: 'base' | 'istiod') => number | undefined> = {
+    // istioctl installs the CRDs, then istiod, in one command.
+    istioctl: (ctx, what) => {
+      const i = first(ctx, isCall('istioctl', 'install'));
+      return i === undefined ? undefined : i + (what === 'istiod' ? 0.5 : 0);
+    },
+    helm: (ctx, what) => first(ctx, what === 'base' ? isCall('helm', 'upgrade', '--install', 'istio-base', 'istio/base') : isCall('helm', 'upgrade', '--install', 'istiod', 'istio/istiod')),
+  };
+  for (const path of ['istioctl', 'helm'] as const) {
+    const time = (e: OrderEvent): number | undefined => {
+      const c = plan.clusters.find((k) => k.name === e.cluster)!;
+      const ctx = contextOf(e.cluster);
+      switch (e.what) {
+        case 'namespace': return first(ctx, applies(`clusters/${e.cluster}/namespace/`));
+        case 'cacerts': return first(ctx, isCall('kubectl', 'create', 'secret', 'generic', 'cacerts'));
+        case 'base': case 'istiod': return paths[path](ctx, e.what);
+        case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
+        case 'attached': return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
+      }
+    };
+    expectOrder(plan, (a, b) => {
+      const [ta, tb] = [time(a), time(b)];
+      return ta === undefined || tb === undefined ? undefined : ta < tb;
+    }, () => `on the ${path} path:\n${formatRun(run)}`);
+  }
 
   for (const c of plan.clusters) {
     const ctx = contextOf(c.name);
-    const namespace = first(ctx, (k) => isCall('kubectl', 'apply')(k) && k.args.includes(`${c.name}/00-istio-system-namespace.yaml`), 'creates its namespace');
-    const cacerts = first(ctx, isCall('kubectl', 'create', 'secret', 'generic', 'cacerts'), 'creates cacerts');
-    const istioctl = first(ctx, (k) => isCall('istioctl', 'install')(k) && k.args.includes(`${c.name}/install/istio-operator.yaml`), 'installs with istioctl');
-    const helmBase = first(ctx, isCall('helm', 'upgrade', '--install', 'istio-base', 'istio/base'), 'installs the base chart');
-    const helmIstiod = first(ctx, isCall('helm', 'upgrade', '--install', 'istiod', 'istio/istiod'), 'installs the istiod chart');
-    expect(calls[helmBase].args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', `${c.name}/install/helm/base.values.yaml`]));
-    expect(calls[helmIstiod].args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', `${c.name}/install/helm/istiod.values.yaml`]));
-    expect(namespace).toBeLessThan(cacerts);
-    expect(cacerts).toBeLessThan(Math.min(istioctl, helmBase));
-    expect(helmBase).toBeLessThan(helmIstiod);
-    const applyAll = maybe(ctx, appliesDir(c.name));
-    if (applyAll >= 0) expect(istioctl, `${c.name}: CRDs exist before its Istio objects are applied`).toBeLessThan(applyAll);
+    const istioctl = calls.find((k) => k.context === ctx && isCall('istioctl', 'install')(k))!;
+    expect(istioctl.args).toContain(istioOperatorPath(c.name));
+    const helmBase = calls.find((k) => k.context === ctx && isCall('helm', 'upgrade', '--install', 'istio-base', 'istio/base')(k))!;
+    const helmIstiod = calls.find((k) => k.context === ctx && isCall('helm', 'upgrade', '--install', 'istiod', 'istio/istiod')(k))!;
+    expect(helmBase.args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', helmBaseValuesPath(c.name)]));
+    expect(helmIstiod.args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', helmIstiodValuesPath(c.name)]));
+    if (c.hasMeshObjects) expect(first(ctx, applies(`clusters/${c.name}/mesh/`)), `${c.name}: its mesh objects are applied`).toBeDefined();
 
     // Every primary holds the remote secret of exactly the clusters it reads.
     const secretsHeld = calls.filter((k) => k.context === ctx && isCall('kubectl', 'apply', '-f', '-')(k)).map(remoteSecretOf);
@@ -102,18 +122,6 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       const create = calls.find((k) => isCall('istioctl', 'create-remote-secret')(k) && k.args.includes(`--name=${read}`))!;
       expect(create.context).toBe(contextOf(read));
       if (server !== undefined) expect(create.args).toContain(`--server=${server}`);
-    }
-
-    if (c.role === ClusterRole.REMOTE) {
-      const primary = contextOf(c.controlPlaneCluster);
-      const primaryInstall = first(primary, isCall('istioctl', 'install'), 'installs the primary');
-      expect(primaryInstall).toBeLessThan(istioctl);
-      const primaryApply = maybe(primary, appliesDir(c.controlPlaneCluster));
-      if (primaryApply >= 0) expect(primaryApply, `${c.controlPlaneCluster} exposes istiod before ${c.name} installs`).toBeLessThan(istioctl);
-      const attach = calls.findIndex((k) => k.context === primary && isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === c.name);
-      expect(attach, `${c.controlPlaneCluster} attaches ${c.name}`).toBeGreaterThanOrEqual(0);
-      expect(istioctl).toBeLessThan(attach);
-      if (applyAll >= 0) expect(attach, `${c.name}: gateway pods are injected only once the remote is attached`).toBeLessThan(applyAll);
     }
   }
 }

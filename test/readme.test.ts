@@ -58,11 +58,13 @@ describe('every section of the README', () => {
     const { mesh, files } = synth(spec);
     const run = await executeReadme(mesh.plan!, files);
     expect(run.ok, formatRun(run)).toBe(true);
-    // Pruning never touches the namespace file, and always has an ApplySet.
+    // Pruning applies only mesh-object directories, never the namespace, and always has an ApplySet.
     const prunes = run.calls.filter((c) => isCall('kubectl')(c) && c.args.includes('--prune'));
     expect(prunes.length).toBeGreaterThan(0);
     for (const p of prunes) {
-      expect(p.args.some((a) => a.endsWith('00-istio-system-namespace.yaml')), p.args.join(' ')).toBe(false);
+      const applied = p.args.filter((_a, i) => p.args[i - 1] === '-f');
+      expect(applied.length, p.args.join(' ')).toBeGreaterThan(0);
+      expect(applied.every((a) => /^clusters\/[^/]+\/mesh\/$/.test(a)), p.args.join(' ')).toBe(true);
       expect(p.args).toContain(`--applyset=configmaps/cdk8s-istio-multicluster-${mesh.plan!.meshId}`);
     }
     // The uninstall removes remote secrets before the remotes' control plane, and namespaces last.

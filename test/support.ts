@@ -56,14 +56,14 @@ export function parseObjects(files: MeshFile[], filter: (path: string) => boolea
     .flatMap((f) => yaml.loadAll(f.content).filter((d) => d != null).map((d) => ({ ...(d as object), file: f.path }) as EmittedObject));
 }
 
-/** What `kubectl apply -f <cluster>/` applies: the YAML files directly in the cluster directory. */
+/** What `kubectl apply -R -f clusters/<cluster>/` applies: the cluster's namespace and mesh objects. */
 export function appliedObjects(files: MeshFile[], cluster: string): EmittedObject[] {
-  return parseObjects(files, (p) => p.startsWith(`${cluster}/`) && !p.slice(cluster.length + 1).includes('/'));
+  return parseObjects(files, (p) => p.startsWith(`clusters/${cluster}/`));
 }
 
 /** The verification workloads of one cluster. */
 export function verifyObjects(files: MeshFile[], cluster: string): EmittedObject[] {
-  return parseObjects(files, (p) => p.startsWith(`${cluster}/verify/`));
+  return parseObjects(files, (p) => p.startsWith(`verify/${cluster}/`));
 }
 
 /** A parsed YAML file (install inputs). */

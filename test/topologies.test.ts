@@ -19,10 +19,10 @@ describe('the four topologies of Istio\'s multicluster guide', () => {
     const files = seedFiles['multi-primary'];
     for (const cluster of ['cluster1', 'cluster2']) {
       expect(kinds(appliedObjects(files, cluster))).toEqual(['Namespace/istio-system']);
-      const iop = fileDocument(files, `${cluster}/install/istio-operator.yaml`);
+      const iop = fileDocument(files, `install/${cluster}/istio-operator.yaml`);
       expect(iop.spec.profile).toBeUndefined();
       expect(iop.spec.values.global).toEqual({ meshID: 'mesh1', multiCluster: { clusterName: cluster }, network: 'network1' });
-      expect(fileDocument(files, `${cluster}/install/helm/base.values.yaml`)).toEqual({});
+      expect(fileDocument(files, `install/${cluster}/helm/base.values.yaml`)).toEqual({});
     }
   });
 
@@ -47,12 +47,12 @@ describe('the four topologies of Istio\'s multicluster guide', () => {
     expect(ports(find(primary, 'Service', 'istio-eastwestgateway'))).toEqual(['status-port:15021', 'tls:15443', 'tls-istiod:15012', 'tls-webhook:15017']);
     // A single network needs no network view on the gateway.
     expect(find(primary, 'Deployment', 'istio-eastwestgateway')!.spec.template.spec.containers[0].env).toBeUndefined();
-    expect(fileDocument(files, 'cluster1/install/helm/istiod.values.yaml').global.externalIstiod).toBe(true);
+    expect(fileDocument(files, 'install/cluster1/helm/istiod.values.yaml').global.externalIstiod).toBe(true);
 
     expect(kinds(appliedObjects(files, 'cluster2'))).toEqual(['Namespace/istio-system']);
     expect(find(appliedObjects(files, 'cluster2'), 'Namespace', 'istio-system')!.metadata.annotations)
       .toEqual({ 'topology.istio.io/controlPlaneClusters': 'cluster1' });
-    expect(fileDocument(files, 'cluster2/install/helm/istiod.values.yaml')).toEqual({
+    expect(fileDocument(files, 'install/cluster2/helm/istiod.values.yaml')).toEqual({
       profile: 'remote',
       meshConfig: { trustDomain: 'cluster.local' },
       global: {
@@ -61,7 +61,7 @@ describe('the four topologies of Istio\'s multicluster guide', () => {
       },
       istiodRemote: { injectionPath: '/inject/cluster/cluster2/net/network1' },
     });
-    expect(fileDocument(files, 'cluster2/install/helm/base.values.yaml')).toEqual({ profile: 'remote' });
+    expect(fileDocument(files, 'install/cluster2/helm/base.values.yaml')).toEqual({ profile: 'remote' });
   });
 
   it('primary-remote-multi-network: both clusters have gateways; Istio config stays on the primary', () => {
@@ -74,7 +74,7 @@ describe('the four topologies of Istio\'s multicluster guide', () => {
     expect(kinds(remote)).toEqual(['Namespace/istio-system', ...gatewayObjects]);
     expect(ports(find(remote, 'Service', 'istio-eastwestgateway'))).toEqual(['status-port:15021', 'tls:15443']);
     expect(find(remote, 'Service', 'istio-eastwestgateway')!.metadata.labels!['topology.istio.io/network']).toBe('network2');
-    expect(fileDocument(files, 'cluster2/install/istio-operator.yaml').spec.values.istiodRemote.injectionPath)
+    expect(fileDocument(files, 'install/cluster2/istio-operator.yaml').spec.values.istiodRemote.injectionPath)
       .toBe('/inject/cluster/cluster2/net/network2');
   });
 
@@ -106,7 +106,7 @@ describe('meshes beyond the guide', () => {
     expect(ports(find(west, 'Service', 'istio-eastwestgateway'))).toEqual(['status-port:15021', 'tls:15443']);
     expect(find(west, 'HorizontalPodAutoscaler', 'istio-eastwestgateway')!.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
     expect(find(west, 'Service', 'istio-eastwestgateway')!.metadata.annotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
-    expect(fileDocument(files, 'west-2/install/helm/istiod.values.yaml').global.remotePilotAddress).toBe('istiod.west.example.com');
+    expect(fileDocument(files, 'install/west-2/helm/istiod.values.yaml').global.remotePilotAddress).toBe('istiod.west.example.com');
     expect(kinds(verifyObjects(files, 'west-2'))).toContain('Deployment/helloworld-v4');
   });
 
@@ -162,7 +162,7 @@ describe('the cross-cluster checks themselves', () => {
       primary: { name: 'cluster1', network: 'network1', discoveryAddress: '192.0.2.10' },
       remotes: [{ name: 'cluster2', network: 'network2' }],
     }));
-    const broken = corrupt(files, 'cluster2/install/helm/istiod.values.yaml', '192.0.2.10', '192.0.2.99');
+    const broken = corrupt(files, 'install/cluster2/helm/istiod.values.yaml', '192.0.2.10', '192.0.2.99');
     await expect(expectMeshInvariants(mesh.plan!, broken)).rejects.toThrow();
   });
 

@@ -72,7 +72,7 @@ describe('writeMeshDirectory', () => {
     expect(lines.pop()).toBe('');
     expect(lines).toEqual(Object.keys(readTree(dir)).filter((p) => p !== GENERATED_FILES_MANIFEST).sort());
     expect(lines).toContain('README.md');
-    expect(lines).toContain('east-1/install/helm/istiod.values.yaml');
+    expect(lines).toContain('install/east-1/helm/istiod.values.yaml');
   });
 
   it('reports an invalid directory name as a problem and writes nothing', () => {

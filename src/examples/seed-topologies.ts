@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioMulticlusterMesh } from '../mesh';
+import { FluxMode } from '../model/delivery-spec';
+import { MeshSpec } from '../model/mesh-spec';
 import { Topology } from '../model/topology';
 
 /**
@@ -9,26 +11,59 @@ import { Topology } from '../model/topology';
 export const EXAMPLE_DISCOVERY_ADDRESS = '192.0.2.10';
 
 /**
+ * The repository the examples are committed to: a reserved example domain (RFC 2606).
+ * Replace it with your own.
+ */
+export const EXAMPLE_REPOSITORY = 'https://git.example.com/platform/istio-meshes.git';
+
+/**
+ * The Istio release of the examples: the newest that both Istio's chart repository and the
+ * Sail Operator's imported `Istio` CRD list, so that every delivery format can install it.
+ */
+export const EXAMPLE_ISTIO_VERSION = '1.30.3';
+
+/**
+ * Delivery of an example committed as `dist/<name>`: Argo CD, Flux with one Flux in a
+ * management cluster (hub mode) and the Sail Operator.
+ */
+function exampleDelivery(name: string): Pick<MeshSpec, 'istioVersion' | 'delivery'> {
+  return {
+    istioVersion: EXAMPLE_ISTIO_VERSION,
+    delivery: {
+      repository: { url: EXAMPLE_REPOSITORY, branch: 'main', path: `dist/${name}` },
+      argoCd: {},
+      flux: { mode: FluxMode.HUB },
+      sailOperator: true,
+    },
+  };
+}
+
+/**
  * The four topologies of Istio's multicluster guide, with the guide's names
- * (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name.
+ * (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name, each
+ * delivered with kubectl, Argo CD, Flux and the Sail Operator.
  */
 export function seedTopologies(scope: Construct): Record<string, IstioMulticlusterMesh> {
   return {
     'multi-primary': new IstioMulticlusterMesh(scope, 'multi-primary', Topology.multiPrimary({
       clusters: ['cluster1', 'cluster2'],
       network: 'network1',
+      ...exampleDelivery('multi-primary'),
     })),
     'multi-primary-multi-network': new IstioMulticlusterMesh(scope, 'multi-primary-multi-network', Topology.multiPrimaryMultiNetwork({
       clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
+      ...exampleDelivery('multi-primary-multi-network'),
     })),
     'primary-remote': new IstioMulticlusterMesh(scope, 'primary-remote', Topology.primaryRemote({
       primary: { name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS },
       remotes: ['cluster2'],
       network: 'network1',
+      ...exampleDelivery('primary-remote'),
     })),
     'primary-remote-multi-network': new IstioMulticlusterMesh(scope, 'primary-remote-multi-network', Topology.primaryRemoteMultiNetwork({
       primary: { name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS },
       remotes: [{ name: 'cluster2', network: 'network2' }],
+      ...exampleDelivery('primary-remote-multi-network'),
     })),
   };
 }

@@ -195,3 +195,57 @@ export function httpsUrlProblem(value: string): string | undefined {
   if (url.hostname === '') return 'has no host';
   return undefined;
 }
+
+/** A Kubernetes DNS-1123 subdomain: what names of Secrets and most other objects must be. */
+export function dns1123SubdomainProblem(value: string): string | undefined {
+  return nameProblem(value, 253, DNS1123_SUBDOMAIN,
+    'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+}
+
+/** scp-like Git addresses, `git@github.com:org/repo.git`, which Argo CD reads and Flux does not. */
+export const SCP_LIKE_GIT_ADDRESS = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
+
+/** A Git clone URL that Argo CD or Flux can fetch. */
+export function gitUrlProblem(value: string): string | undefined {
+  if (SCP_LIKE_GIT_ADDRESS.test(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a Git URL; give https://host/org/repo.git or ssh://git@host/org/repo.git';
+  }
+  if (!['https:', 'http:', 'ssh:'].includes(url.protocol)) return `has the scheme "${url.protocol}"; use https://, http:// or ssh://`;
+  if (url.hostname === '') return 'has no host';
+  if (url.password !== '' || (url.protocol !== 'ssh:' && url.username !== '')) {
+    return 'must not contain credentials: they would be committed with the output; give them to Argo CD or Flux as a Secret';
+  }
+  return undefined;
+}
+
+/** A Git branch name, as `git check-ref-format --branch` accepts it. */
+export function gitBranchProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 255) return `must be at most 255 characters (has ${value.length})`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(value) || value.includes('..') || value.includes('@{') || value.includes('//') ||
+    value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.') || value.endsWith('.lock') ||
+    value.split('/').some((part) => part.startsWith('.'))) {
+    return 'is not a valid Git branch name';
+  }
+  return undefined;
+}
+
+/** A path inside a repository: relative, and never leaving it. Returns the path normalized (no `./`, no trailing `/`; `.` for the root). */
+export function repositoryPath(value: string): { path: string } | { problem: string } {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f\\]/.test(value) || /\s/.test(value)) return { problem: 'must not contain spaces, control characters or "\\"' };
+  if (value.startsWith('/')) return { problem: 'is absolute; give the directory relative to the repository\'s root' };
+  const parts = value.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) return { problem: 'leaves the repository ("..")' };
+  return { path: parts.length === 0 ? '.' : parts.join('/') };
+}
+
+/** A Go duration as Flux takes it (`30s`, `10m`, `1h30m`). */
+export function goDurationProblem(value: string): string | undefined {
+  return /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value) ? undefined : 'is not a duration such as 30s, 10m or 1h';
+}

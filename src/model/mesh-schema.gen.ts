@@ -36,6 +36,10 @@ export const MESH_SPEC_SCHEMA = {
         "verificationClient": {
           "$ref": "#/definitions/VerificationClient",
           "description": "The client used to call helloworld when verifying."
+        },
+        "delivery": {
+          "$ref": "#/definitions/DeliverySpec",
+          "description": "Delivery besides `kubectl apply`: the Git repository the output is committed to, and the Argo CD, Flux and Sail Operator output to generate."
         }
       },
       "required": [
@@ -96,6 +100,10 @@ export const MESH_SPEC_SCHEMA = {
         "kubeContext": {
           "type": "string",
           "description": "The kubeconfig context of this cluster, as used in the generated instructions."
+        },
+        "delivery": {
+          "$ref": "#/definitions/ClusterDeliveryOptions",
+          "description": "How Argo CD and Flux address this cluster, when the mesh is delivered with them."
         }
       },
       "required": [
@@ -172,6 +180,25 @@ export const MESH_SPEC_SCHEMA = {
       "additionalProperties": false,
       "description": "Overrides for a cluster's east-west gateway (`istio-eastwestgateway`)."
     },
+    "ClusterDeliveryOptions": {
+      "type": "object",
+      "properties": {
+        "argoCdClusterName": {
+          "type": "string",
+          "description": "Argo CD: the name the cluster is registered under in Argo CD (`argocd cluster add <context> --name <name>`), used as the Applications' `spec.destination.name`."
+        },
+        "argoCdServer": {
+          "type": "string",
+          "description": "Argo CD: the cluster's API server URL as registered in Argo CD, used as `spec.destination.server` instead of a name; `https://kubernetes.default.svc` for the cluster Argo CD runs in."
+        },
+        "fluxKubeConfigSecret": {
+          "type": "string",
+          "description": "Flux in hub mode: the Secret, in Flux's namespace, whose key `value` holds a kubeconfig for this cluster (`spec.kubeConfig.secretRef`)."
+        }
+      },
+      "additionalProperties": false,
+      "description": "How the delivery tools address one cluster."
+    },
     "VerificationClient": {
       "type": "string",
       "enum": [
@@ -179,6 +206,108 @@ export const MESH_SPEC_SCHEMA = {
         "sleep"
       ],
       "description": "The verification client deployed next to helloworld in every cluster."
+    },
+    "DeliverySpec": {
+      "type": "object",
+      "properties": {
+        "repository": {
+          "$ref": "#/definitions/GitRepositorySpec",
+          "description": "Where the output is committed. Required for Argo CD and Flux."
+        },
+        "argoCd": {
+          "$ref": "#/definitions/ArgoCdOptions",
+          "description": "Generate Argo CD Applications (an app of apps) for the mesh."
+        },
+        "flux": {
+          "$ref": "#/definitions/FluxOptions",
+          "description": "Generate Flux sources, HelmReleases and Kustomizations for the mesh."
+        },
+        "sailOperator": {
+          "type": "boolean",
+          "description": "Generate a Sail Operator `Istio` resource per cluster, as an alternative to istioctl and Helm. The mesh's Istio version must be one the Sail Operator lists.",
+          "default": false
+        }
+      },
+      "additionalProperties": false,
+      "description": "How the output is delivered besides `kubectl apply`: the GitOps tools and the Sail Operator."
+    },
+    "GitRepositorySpec": {
+      "type": "object",
+      "properties": {
+        "url": {
+          "type": "string",
+          "description": "The repository's clone URL: `https://…`, `http://…` or `ssh://…`. Argo CD also takes the scp-like `git@host:org/repo.git`; Flux does not (write it `ssh://git@host/org/repo.git`)."
+        },
+        "branch": {
+          "type": "string",
+          "description": "The branch the output is committed to.",
+          "default": "main"
+        },
+        "path": {
+          "type": "string",
+          "description": "The directory in the repository that holds this mesh's output (the directory of its `README.md`), relative to the repository's root, such as `meshes/prod`. `.` is the root."
+        }
+      },
+      "required": [
+        "url",
+        "path"
+      ],
+      "additionalProperties": false,
+      "description": "The Git repository the generated output is committed to, as the GitOps tools read it."
+    },
+    "ArgoCdOptions": {
+      "type": "object",
+      "properties": {
+        "namespace": {
+          "type": "string",
+          "description": "The namespace Argo CD runs in, where its Applications live.",
+          "default": "argocd"
+        },
+        "project": {
+          "type": "string",
+          "description": "The Argo CD project of the Applications; it must allow the repository, Istio's chart repository and every cluster as destinations, and cluster-scoped resources.",
+          "default": "default"
+        }
+      },
+      "additionalProperties": false,
+      "description": "Argo CD in the hub model: one Argo CD, registered with every cluster, delivers the mesh."
+    },
+    "FluxOptions": {
+      "type": "object",
+      "properties": {
+        "mode": {
+          "$ref": "#/definitions/FluxMode",
+          "description": "Whether one Flux reconciles all clusters, or each cluster runs its own."
+        },
+        "namespace": {
+          "type": "string",
+          "description": "The namespace Flux runs in, where its objects live.",
+          "default": "flux-system"
+        },
+        "hubCluster": {
+          "type": "string",
+          "description": "In hub mode, the cluster of the mesh that Flux runs in, which it reconciles without a kubeconfig Secret."
+        },
+        "gitSecretName": {
+          "type": "string",
+          "description": "The Secret, in Flux's namespace, with the credentials for the Git repository (`spec.secretRef` of the GitRepository)."
+        },
+        "interval": {
+          "type": "string",
+          "description": "How often Flux fetches the sources and reconciles, as a Go duration such as `5m` or `1h`.",
+          "default": "10m"
+        }
+      },
+      "additionalProperties": false,
+      "description": "Flux delivery of the mesh."
+    },
+    "FluxMode": {
+      "type": "string",
+      "enum": [
+        "Hub",
+        "PerCluster"
+      ],
+      "description": "Where Flux runs."
     }
   }
 };

@@ -1,3 +1,10 @@
+import { ClusterDeliveryOptions, DeliverySpec } from './delivery-spec';
+
+/** The mesh ID when a description names none. */
+export const DEFAULT_MESH_ID = 'mesh1';
+/** The trust domain when a description names none. */
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
 /**
  * How a primary's istiod is reachable from the remote clusters it serves.
  */
@@ -132,6 +139,12 @@ export interface ClusterSpec {
    * @default - `${CTX_<NAME>}`: an environment variable named after the cluster
    */
   readonly kubeContext?: string;
+
+  /**
+   * How Argo CD and Flux address this cluster, when the mesh is delivered with them.
+   * @default - Argo CD addresses it by its name, Flux (hub mode) by the Secret `<name>-kubeconfig`
+   */
+  readonly delivery?: ClusterDeliveryOptions;
 }
 
 /** The verification client deployed next to helloworld in every cluster. */
@@ -176,4 +189,11 @@ export interface MeshSpec {
    * @default VerificationClient.CURL
    */
   readonly verificationClient?: VerificationClient;
+
+  /**
+   * Delivery besides `kubectl apply`: the Git repository the output is committed to, and the
+   * Argo CD, Flux and Sail Operator output to generate.
+   * @default - instructions for kubectl, istioctl and Helm only
+   */
+  readonly delivery?: DeliverySpec;
 }

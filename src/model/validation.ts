@@ -2,6 +2,7 @@ import {
   annotationKeyProblem, ANNOTATIONS_SIZE_LIMIT, Cidr, cidrsOverlap, dns1123LabelProblem, hostAddressProblem, httpsUrlProblem,
   isIPAddress, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
 } from './formats';
+import { AddProblem, checkDelivery } from './delivery-validation';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
 import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
@@ -91,7 +92,6 @@ export function checkMesh(input: unknown): MeshCheck {
   return { problems: [], spec: { ...spec, istioVersion: version.text } };
 }
 
-type AddProblem = (field: string, message: string, cluster?: string) => void;
 
 /** The cluster entries of a shape-checked description; an entry of a wrong shape is null. */
 type Clusters = (ClusterSpec | null)[];
@@ -142,6 +142,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   }
   checkEastWestGatewayOptions(clusters, servedBy, add);
   checkCidrs(clusters, add);
+  checkDelivery(spec, clusters, typeof version === 'string' ? undefined : version, add);
   return version;
 }
 

@@ -1,9 +1,9 @@
 import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
-import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
+import { ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
 import { checkMesh, MeshValidationError } from '../model/validation';
+import { DeliveryPlan, planDelivery } from './delivery-plan';
 
-export const DEFAULT_MESH_ID = 'mesh1';
-export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+export { DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN } from '../model/mesh-spec';
 export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
 export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
 
@@ -59,6 +59,11 @@ export interface ClusterPlan {
   readonly kubeContext: string;
   /** Where other clusters reach this cluster's API server, when it differs from the kubeconfig's. */
   readonly apiServer?: string;
+  /**
+   * Whether the cluster has objects besides its namespace (gateway, istiod-external, exposed
+   * istiod or services), applied once its control plane is installed.
+   */
+  readonly hasMeshObjects: boolean;
 }
 
 /** A validated mesh with every cluster's duties worked out. */
@@ -81,6 +86,8 @@ export interface MeshPlan {
   readonly clusters: ClusterPlan[];
   readonly verification: boolean;
   readonly verificationClient: VerificationClient;
+  /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps. */
+  readonly delivery: DeliveryPlan;
 }
 
 /** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
@@ -111,7 +118,7 @@ export function planMesh(description: MeshSpec): MeshPlan {
   const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
   const allNames = spec.clusters.map((c) => c.name);
 
-  const clusters = spec.clusters.map((c, i): ClusterPlan => {
+  const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects'> => {
     const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
     const remotes = role === ClusterRole.PRIMARY ? remotesOf(c.name) : [];
     const servesRemotes = remotes.length > 0;
@@ -138,17 +145,25 @@ export function planMesh(description: MeshSpec): MeshPlan {
     };
   });
 
+  const planned = clusters.map((c): ClusterPlan => ({
+    ...c,
+    hasMeshObjects: c.eastWestGateway !== undefined || c.istiodLoadBalancer !== undefined || c.istiodExposure !== undefined || c.exposesServices,
+  }));
+  const meshId = spec.meshId ?? DEFAULT_MESH_ID;
   return {
-    meshId: spec.meshId ?? DEFAULT_MESH_ID,
+    meshId,
     trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
     istioVersion: istio.text,
     istio,
     chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
     multiNetwork,
     networks,
-    clusters,
+    clusters: planned,
     verification: spec.verification ?? true,
     verificationClient: spec.verificationClient ?? VerificationClient.CURL,
+    delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
+      name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
+    }))),
   };
 }
 

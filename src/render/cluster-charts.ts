@@ -7,12 +7,15 @@ import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
 import { IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
-import { commonLabels, LAYER_LABEL } from './labels';
+import { commonLabels } from './labels';
 import { NAMESPACE_FILE } from './layout';
 import { ManifestChart } from './manifest-chart';
 
-/** The Kubernetes objects of one cluster: what `kubectl apply` applies, and the verification workloads. */
+/** The Kubernetes objects of one cluster: its namespace, its mesh objects, and the verification workloads. */
 export interface ClusterCharts {
+  /** The istio-system namespace, applied before the control plane is installed. */
+  readonly namespace: ManifestChart;
+  /** The mesh objects, applied once the control plane is installed; without files when the cluster has none. */
   readonly manifests: ManifestChart;
   readonly verification?: ManifestChart;
 }
@@ -22,13 +25,13 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   // Construct ids never are user names alone: a cluster "a" next to one named "a-verify",
   // or one named "constructor", must not collide with each other or with object keys.
   const clusterScope = new Construct(scope, `Cluster-${cluster.name}`);
-  const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
-  const namespace = manifests.addFile(NAMESPACE_FILE, new IstioSystemNamespace(manifests, 'IstioSystemNamespace', {
+  // Its own layer: no selector for the cluster's other objects may ever match the namespace.
+  const namespace = new ManifestChart(clusterScope, 'Namespace', { labels: commonLabels(mesh.meshId, cluster.name, 'namespace') });
+  namespace.addFile(NAMESPACE_FILE, new IstioSystemNamespace(namespace, 'IstioSystemNamespace', {
     network: cluster.network,
     controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
   }));
-  // Its own layer: no selector for the cluster's other objects may ever match the namespace.
-  namespace.resource.metadata.addLabel(LAYER_LABEL, 'namespace');
+  const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
   if (cluster.istiodLoadBalancer) {
     manifests.addFile('10-istiod-external.yaml', new IstiodLoadBalancer(manifests, 'IstiodLoadBalancer', cluster.istiodLoadBalancer));
   }
@@ -52,7 +55,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
   }
 
-  if (!mesh.verification) return { manifests };
+  if (!mesh.verification) return { namespace, manifests };
   const verification = new ManifestChart(clusterScope, 'Verification', { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
@@ -61,5 +64,5 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   verification.addFile('00-sample-namespace.yaml', workloads.namespace);
   verification.addFile('10-helloworld.yaml', workloads.helloWorld);
   verification.addFile(`20-${workloads.client.name}.yaml`, workloads.client);
-  return { manifests, verification };
+  return { namespace, manifests, verification };
 }

@@ -4,19 +4,30 @@ export const MANAGED_BY = 'cdk8s-istio-multicluster';
 export const MESH_LABEL = 'cdk8s-istio-multicluster/mesh';
 export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
 /**
- * `mesh` for what `kubectl apply -f <cluster>/` applies, `verify` for the verification
- * workloads, `namespace` for the istio-system namespace, which no selector of the other
- * layers may match: deleting it would take istiod, `cacerts` and the remote secrets along.
+ * `mesh` for a cluster's mesh objects, `verify` for the verification workloads, `namespace`
+ * for the istio-system namespace, which no selector of the other layers may match: deleting
+ * it would take istiod, `cacerts` and the remote secrets along. `delivery` for the Argo CD
+ * and Flux objects, `install` for install resources such as the Sail Operator's `Istio`.
  */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 
-export type Layer = 'mesh' | 'verify' | 'namespace';
+export type Layer = 'mesh' | 'verify' | 'namespace' | 'delivery' | 'install';
 
+/** The labels of an object that belongs to one cluster of a mesh. */
 export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {
   return {
     'app.kubernetes.io/managed-by': MANAGED_BY,
     [MESH_LABEL]: meshId,
     [CLUSTER_LABEL]: cluster,
+    [LAYER_LABEL]: layer,
+  };
+}
+
+/** The labels of an object that belongs to the mesh as a whole, such as Argo CD's root Application. */
+export function meshLabels(meshId: string, layer: Layer): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    [MESH_LABEL]: meshId,
     [LAYER_LABEL]: layer,
   };
 }

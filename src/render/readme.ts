@@ -5,13 +5,15 @@ import { IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
 import { applySetName } from './labels';
 import {
-  clusterDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, manifestPath, NAMESPACE_FILE, README_MARKER, verifyDir,
+  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, verifyDir,
 } from './layout';
+import { code, Lines } from './markdown';
+import { DeliveryReadme } from './readme-delivery';
 import { versionNotes } from './version-notes';
 
 /** What the README needs to know of the files laid out for each cluster. */
 export interface ClusterFiles {
-  /** The cluster's manifest file names, in apply order. */
+  /** The file names of the cluster's mesh objects, in apply order (without the namespace). */
   readonly manifests: string[];
   /** The verification file names, in apply order (empty without verification). */
   readonly verification: string[];
@@ -50,32 +52,6 @@ export function verificationCallBound(versions: number): number {
   return Math.ceil(calls / CALLS_PER_EXEC) * CALLS_PER_EXEC;
 }
 
-const code = (s: string) => `\`${s}\``;
-
-/** Collects README lines; blocks of many commands are pushed line by line, never spread into one call. */
-class Lines {
-  private readonly lines: string[] = [];
-  private step = 0;
-
-  public p(...lines: string[]): void {
-    for (const line of lines) this.lines.push(line);
-  }
-
-  public bash(lines: Iterable<string>): void {
-    this.lines.push('```bash');
-    for (const line of lines) this.lines.push(line);
-    this.lines.push('```');
-  }
-
-  public heading(title: string): void {
-    this.p('', `## ${++this.step}. ${title}`, '');
-  }
-
-  public text(): string {
-    return `${this.lines.join('\n')}\n`;
-  }
-}
-
 /**
  * Renders the step-by-step instructions for one mesh: an order that works on empty
  * clusters, with the exact commands for the files generated next to it. Its length is
@@ -93,6 +69,8 @@ class ReadmeWriter {
   /** Table-driven instructions: a context per cluster in `CONTEXT`, loops over cluster lists. */
   private readonly loops: boolean;
   private readonly client?: string;
+  /** The titles of the sections the delivery sections refer to, as numbered. */
+  private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string } = {};
 
   constructor(private readonly mesh: MeshPlan, private readonly files: Map<string, ClusterFiles>) {
     this.primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
@@ -115,6 +93,9 @@ class ReadmeWriter {
     this.upgrade();
     this.sync();
     this.uninstall();
+    new DeliveryReadme(this.out, this.mesh, (c) => this.ctx(c), {
+      namespaces: this.sections.namespaces!, trust: this.sections.trust!, remoteSecrets: this.sections.remoteSecrets, verify: this.sections.verify,
+    }).render();
     return this.out.text();
   }
 
@@ -124,7 +105,12 @@ class ReadmeWriter {
   }
 
   private extraManifests(c: ClusterPlan): string[] {
-    return this.files.get(c.name)!.manifests.filter((f) => f !== NAMESPACE_FILE);
+    return this.files.get(c.name)!.manifests;
+  }
+
+  /** Applies the mesh objects of every cluster of a list that has them (a loop over a bash array). */
+  private applyObjectsLoop(list: string, verb = 'apply -f'): string[] {
+    return [`for c in "\${${list}[@]}"; do`, `  if [ -d "clusters/$c/mesh" ]; then kubectl --context="\${CONTEXT[$c]}" ${verb} "clusters/$c/mesh/"; fi`, 'done'];
   }
 
   private overview() {
@@ -139,10 +125,16 @@ class ReadmeWriter {
     }
 
     out.p('', '## What is here', '');
-    out.p(`- ${code('<cluster>/*.yaml')}: every object ${code('kubectl apply -f <cluster>/')} creates in that cluster; the file names sort in apply order.`);
-    out.p(`- ${code('<cluster>/install/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}.`);
-    out.p(`- ${code('<cluster>/install/helm/base.values.yaml')} and ${code('istiod.values.yaml')}: the same install as values for Istio's ${code('base')} and ${code('istiod')} Helm charts. Use either istioctl or Helm, not both.`);
-    if (mesh.verification) out.p(`- ${code('<cluster>/verify/')}: workloads to check cross-cluster load balancing; ${code('kubectl apply -f <cluster>/')} does not apply them.`);
+    out.p(`Every directory of objects applies as it is with ${code('kubectl apply -f <dir>/')} (or ${code('-R')}, or ${code('-k')}), and has a ${code('Kustomization')} ` +
+      `file that kustomize, Argo CD and Flux read as they read ${code('kustomization.yaml')}; ${code('kubectl apply -f')} skips it.`, '');
+    out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace with the cluster's network label (and on a remote, its primary), applied before the control plane.`);
+    out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (east-west gateway, exposed istiod and services), applied once its control plane runs; the file names sort in apply order. Clusters without such objects have none.`);
+    out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}.`);
+    out.p(`- ${code('install/<cluster>/helm/base.values.yaml')} and ${code('istiod.values.yaml')}: the same install as values for Istio's ${code('base')} and ${code('istiod')} Helm charts. Use either istioctl or Helm, not both.`);
+    if (mesh.delivery.sailVersion) out.p(`- ${code('install/<cluster>/sail/')}: the same install as the Sail Operator's ${code('Istio')} resource.`);
+    if (mesh.delivery.argoCd) out.p(`- ${code('argocd/')}: Argo CD Applications that deliver every cluster from Git in order (see "Delivering with Argo CD").`);
+    if (mesh.delivery.flux) out.p(`- ${code('flux/')}: Flux sources, HelmReleases and Kustomizations that deliver every cluster from Git in order (see "Delivering with Flux").`);
+    if (mesh.verification) out.p(`- ${code('verify/<cluster>/')}: workloads to check cross-cluster load balancing, apart from the mesh.`);
     out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
     out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
       'so keep your own files elsewhere.');
@@ -237,8 +229,6 @@ class ReadmeWriter {
       yield '}';
     }
     if (!this.loops) return;
-    yield '# The -f arguments for the objects of a cluster directory, without its namespace file, which is never pruned or deleted with them.';
-    yield `object_files() { local f; for f in "$1"/*.yaml; do [ "$f" = "$1/${NAMESPACE_FILE}" ] || printf -- '-f\\n%s\\n' "$f"; done; }`;
     yield '# Every cluster of the mesh, with its kubeconfig context (and API server address for remote secrets).';
     yield 'declare -A CONTEXT=(';
     for (const c of mesh.clusters) yield `  [${c.name}]=${this.ctx(c)}`;
@@ -256,18 +246,18 @@ class ReadmeWriter {
 
   private namespaces() {
     const { out, mesh } = this;
-    out.heading('Create the istio-system namespace in every cluster');
+    this.sections.namespaces = out.heading('Create the istio-system namespace in every cluster');
     out.p('The namespace carries the cluster\'s network label and, on a remote, the annotation naming its primary; both must exist before the control plane is installed.', '');
     if (this.loops) {
-      out.bash(['for c in "${CLUSTERS[@]}"; do', `  kubectl --context="\${CONTEXT[$c]}" apply -f "$c/${NAMESPACE_FILE}"`, 'done']);
+      out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/namespace/"', 'done']);
     } else {
-      out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${manifestPath(c.name, NAMESPACE_FILE)}`));
+      out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${namespaceDir(c.name)}/`));
     }
   }
 
   private trust() {
     const { out, mesh } = this;
-    out.heading('Configure trust: one root CA, an intermediate CA per cluster');
+    this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA per cluster');
     out.p(`Every cluster gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other.`,
       `Primaries sign workload certificates with it. This uses the certificate Makefile of the Istio release (set ${code('ISTIO_RELEASE')} to where you unpacked it) ` +
       `and keeps the keys in ${code('CERTS_DIR')}, outside this directory:`, '');
@@ -333,7 +323,7 @@ class ReadmeWriter {
       const withObjects = this.primaries.filter((c) => this.extraManifests(c).length > 0);
       if (withObjects.length > 0) {
         out.p('', 'Then apply their objects (east-west gateways, exposed istiod and services); Istio\'s CRDs exist now:', '');
-        out.bash(['for c in "${PRIMARIES[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done']);
+        out.bash(this.applyObjectsLoop('PRIMARIES'));
         this.addressChecks(withObjects);
       }
       return;
@@ -344,7 +334,7 @@ class ReadmeWriter {
       const rest = this.extraManifests(c);
       if (rest.length > 0) {
         out.p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); Istio's CRDs exist now:`, '');
-        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`]);
+        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`]);
         this.addressChecks([c]);
       }
     }
@@ -400,7 +390,7 @@ class ReadmeWriter {
   private remoteSecrets() {
     const { out, mesh } = this;
     if (!mesh.clusters.some((c) => c.readsApiServersOf.length > 0)) return;
-    out.heading('Enable endpoint discovery: remote secrets');
+    this.sections.remoteSecrets = out.heading('Enable endpoint discovery: remote secrets');
     out.p('Every primary reads the API server of every other cluster. A remote secret holds a kubeconfig for one cluster\'s ' +
       `${code('istio-reader-service-account')}; it is created once per cluster and applied to every primary but that cluster itself:`, '');
     const server = (c: ClusterPlan) => (c.apiServer !== undefined ? ` --server=${c.apiServer}` : '');
@@ -436,9 +426,9 @@ class ReadmeWriter {
     out.heading('Apply the remotes\' objects');
     out.p('Their gateway pods are injected by the primary\'s istiod, so this comes after the remote secrets:', '');
     if (this.loops) {
-      out.bash(['for c in "${REMOTES[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done']);
+      out.bash(this.applyObjectsLoop('REMOTES'));
     } else {
-      out.bash(withObjects.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`));
+      out.bash(withObjects.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`));
     }
     this.addressChecks(withObjects);
   }
@@ -448,10 +438,10 @@ class ReadmeWriter {
     const client = this.client!;
     const n = mesh.clusters.length;
     const bound = verificationCallBound(n);
-    out.heading('Verify cross-cluster load balancing');
+    this.sections.verify = out.heading('Verify cross-cluster load balancing');
     out.p(`Deploy helloworld (version ${code('v<n>')} in the n-th cluster) and a ${code(client)} client to every cluster:`, '');
     if (this.loops) {
-      out.bash(['n=0', 'for c in "${CLUSTERS[@]}"; do', '  n=$((n + 1))', `  kubectl --context="\${CONTEXT[$c]}" apply -f "$c/verify/"`,
+      out.bash(['n=0', 'for c in "${CLUSTERS[@]}"; do', '  n=$((n + 1))', '  kubectl --context="${CONTEXT[$c]}" apply -f "verify/$c/"',
         `  kubectl --context="\${CONTEXT[$c]}" -n sample rollout status deploy/helloworld-v$n deploy/${client}`, 'done']);
     } else {
       out.bash(mesh.clusters.flatMap((c) => [
@@ -469,7 +459,7 @@ class ReadmeWriter {
     }
     out.p('', 'Remove the workloads when done:', '');
     if (this.loops) {
-      out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" delete -f "$c/verify/" --ignore-not-found', 'done']);
+      out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" delete -f "verify/$c/" --ignore-not-found', 'done']);
     } else {
       out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} delete -f ${verifyDir(c.name)}/ --ignore-not-found`));
     }
@@ -505,11 +495,13 @@ class ReadmeWriter {
     out.p(`Set the new ${code('istioVersion')} in the mesh description and synthesize again: the diff of this directory shows what changes in each cluster. ` +
       'Upgrade one minor release at a time, primaries before their remotes, with the same commands as the install (they are `helm upgrade --install`), ' +
       'then apply each cluster\'s directory again and restart workloads so their proxies are replaced:', '');
-    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', '  ').helm, '  kubectl --context="${CONTEXT[$c]}" apply -f "$c/"', 'done'];
+    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', '  ').helm,
+      '  if [ -d "clusters/$c/mesh" ]; then kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/mesh/"; fi', 'done'];
     if (this.loops) {
       out.bash([...body('PRIMARIES'), ...(this.remotes.length > 0 ? body('REMOTES') : [])]);
     } else {
-      out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c.name, this.ctx(c)).helm, `kubectl --context=${this.ctx(c)} apply -f ${clusterDir(c.name)}/`]));
+      out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c.name, this.ctx(c)).helm,
+        ...(c.hasMeshObjects ? [`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`] : [])]));
     }
     out.p('', `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
     const notes = versionNotes(mesh.chartMinor);
@@ -524,22 +516,21 @@ class ReadmeWriter {
     out.p('', '## Keeping clusters in sync', '');
     out.p('To apply a later version of this directory and delete the objects it no longer contains, use kubectl\'s ApplySet pruning: it tracks every kind applied ' +
       `(in a ConfigMap ${code(applySetName(mesh.meshId))} in ${code(ISTIO_SYSTEM_NAMESPACE)}) and deletes only what it applied. ` +
-      `The namespace file is left out of the set, so the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace, istiod, ${code('cacerts')} and the remote secrets are never pruned:`, '');
+      `The namespace directory is left out of the set, so the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace, istiod, ${code('cacerts')} and the remote secrets are never pruned:`, '');
     const prune = (ctx: string, fileArgs: string) =>
       `KUBECTL_APPLYSET=true kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} apply --prune --applyset=configmaps/${applySetName(mesh.meshId)} ${fileArgs}`;
     if (this.loops) {
       out.bash([
         'for c in "${CLUSTERS[@]}"; do',
-        '  mapfile -t files < <(object_files "$c")',
-        `  if [ \${#files[@]} -gt 0 ]; then ${prune('"${CONTEXT[$c]}"', '"${files[@]}"')}; fi`,
+        `  if [ -d "clusters/$c/mesh" ]; then ${prune('"${CONTEXT[$c]}"', '-f "clusters/$c/mesh/"')}; fi`,
         'done',
       ]);
     } else {
       const lines = mesh.clusters.filter((c) => this.extraManifests(c).length > 0)
-        .map((c) => prune(this.ctx(c), this.extraManifests(c).map((f) => `-f ${manifestPath(c.name, f)}`).join(' ')));
+        .map((c) => prune(this.ctx(c), `-f ${meshObjectsDir(c.name)}/`));
       if (lines.length > 0) out.bash(lines);
     }
-    out.p('', 'A cluster whose directory no longer has objects besides the namespace is not pruned by this; delete what it had with the previous directory\'s files.');
+    out.p('', 'A cluster that no longer has mesh objects is not pruned by this; delete what it had with the previous directory\'s files.');
   }
 
   private uninstall() {
@@ -548,9 +539,8 @@ class ReadmeWriter {
     out.p('In the reverse order of the install: verification workloads, the remotes\' objects, the remote secrets, the remotes\' control plane, ' +
       'then the primaries\' objects and control plane, and last the namespaces.', '');
     const objects = (c: ClusterPlan, ctx: string): string[] => {
-      if (this.loops) return ['mapfile -t files < <(object_files "$c")', `if [ \${#files[@]} -gt 0 ]; then kubectl --context=${ctx} delete --ignore-not-found "\${files[@]}"; fi`];
-      const files = this.extraManifests(c);
-      return files.length > 0 ? [`kubectl --context=${ctx} delete --ignore-not-found ${files.map((f) => `-f ${manifestPath(c.name, f)}`).join(' ')}`] : [];
+      if (this.loops) return [`if [ -d "clusters/$c/mesh" ]; then kubectl --context=${ctx} delete --ignore-not-found -f "clusters/$c/mesh/"; fi`];
+      return c.hasMeshObjects ? [`kubectl --context=${ctx} delete --ignore-not-found -f ${meshObjectsDir(c.name)}/`] : [];
     };
     const controlPlane = (ctx: string) => [
       `helm uninstall istiod -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
@@ -566,7 +556,7 @@ class ReadmeWriter {
         for (const c of clusters) lines.push(...each(c, this.ctx(c)));
       }
     };
-    if (mesh.verification) phase('CLUSTERS', mesh.clusters, (c, ctx) => [`kubectl --context=${ctx} delete -f ${this.loops ? '"$c/verify/"' : `${verifyDir(c.name)}/`} --ignore-not-found`]);
+    if (mesh.verification) phase('CLUSTERS', mesh.clusters, (c, ctx) => [`kubectl --context=${ctx} delete -f ${this.loops ? '"verify/$c/"' : `${verifyDir(c.name)}/`} --ignore-not-found`]);
     phase('REMOTES', this.remotes, (c, ctx) => objects(c, ctx));
     phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0),
       (_c, ctx) => [`kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} delete secret -l istio/multiCluster=true`]);

@@ -4,9 +4,9 @@ import { IstioMulticlusterMesh } from '../mesh';
 import { MeshValidationError } from '../model/validation';
 import { renderBaseChartValues, renderIstiodChartValues } from '../render/install/helm-values';
 import { renderIstioOperator } from '../render/install/istio-operator';
-import {
-  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, manifestPath, README_FILE, verifyPath,
-} from '../render/layout';
+import { renderKustomization } from '../render/kustomization';
+import { helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, KUSTOMIZATION_FILE, README_FILE } from '../render/layout';
+import { OutputDirectory } from '../render/output-directory';
 import { ManifestChart } from '../render/manifest-chart';
 import { ClusterFiles, renderReadme } from '../render/readme';
 import { toYaml } from '../render/yaml';
@@ -42,9 +42,17 @@ function chartFiles(chart: ManifestChart, pathOf: (file: string) => string, head
   return files;
 }
 
+/** A directory's files and its `Kustomization`, which lists them, then its subdirectories. */
+function directoryFiles(dir: OutputDirectory): MeshFile[] {
+  const files = dir.chart ? chartFiles(dir.chart, (f) => `${dir.path}/${f}`, [dir.header]) : [];
+  const resources = [...(dir.chart?.files.map((f) => f.name) ?? []), ...(dir.subdirectories ?? [])];
+  if (resources.length === 0) throw new Error(`directory ${dir.path} has neither files nor subdirectories`);
+  return [...files, { path: `${dir.path}/${KUSTOMIZATION_FILE}`, content: renderKustomization(resources, [dir.header]) }];
+}
+
 /**
- * Lays out a mesh's whole directory in memory: the README, and per cluster the
- * manifests, install inputs and verification workloads.
+ * Lays out a mesh's whole directory in memory: the README, every directory of objects with
+ * its `Kustomization`, and per cluster the install inputs.
  * @throws MeshValidationError listing every problem, when the mesh is invalid
  */
 export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
@@ -54,15 +62,11 @@ export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
     throw new MeshValidationError(errors.map((message) => ({ field: mesh.node.id, message })), `mesh "${mesh.node.id}"`);
   }
   const plan = mesh.plan!;
-  const files: MeshFile[] = [];
+  const files: MeshFile[] = mesh.directories.flatMap(directoryFiles);
   const layout = new Map<string, ClusterFiles>();
   for (const cluster of mesh.clusters) {
     const name = cluster.plan.name;
     const about = `${cluster.plan.role} cluster ${name} of mesh ${plan.meshId}`;
-    files.push(...chartFiles(cluster.manifests, (f) => manifestPath(name, f), [`Applied by: kubectl apply -f ${name}/ (${about})`]));
-    if (cluster.verification) {
-      files.push(...chartFiles(cluster.verification, (f) => verifyPath(name, f), [`Verification workloads of the ${about}`]));
-    }
     files.push(
       { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, cluster.installValues)], [`istioctl install -f for the ${about}`]) },
       { path: helmBaseValuesPath(name), content: toYaml([renderBaseChartValues(cluster.installValues)], [`Values of Istio's base chart for the ${about}`]) },
@@ -75,6 +79,10 @@ export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
     });
   }
   files.push({ path: README_FILE, content: renderReadme(plan, layout) });
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) throw new Error(`${f.path} would be written twice`);
+    paths.add(f.path);
+  }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-

@@ -1,0 +1,37 @@
+/**
+ * Names of the objects that deliver a mesh with Argo CD and Flux. They are prefixed with the
+ * mesh ID and the cluster name, so that several meshes can share one Argo CD or Flux, and they
+ * end up in label values (`app.kubernetes.io/instance`, `kustomize.toolkit.fluxcd.io/name`),
+ * so they must stay within 63 characters.
+ */
+
+/** The steps through which a cluster is delivered, in order. */
+export enum DeliveryStage {
+  /** The istio-system namespace, with the network label and the remote's control-plane annotation. */
+  NAMESPACE = 'namespace',
+  /** Istio's `base` chart: the CRDs, the reader service account, the default validator. */
+  BASE = 'istio-base',
+  /** Istio's `istiod` chart: istiod on a primary, the remote profile's webhook and Service on a remote. */
+  ISTIOD = 'istiod',
+  /** The cluster's mesh objects: east-west gateway, exposed istiod and services. */
+  OBJECTS = 'mesh',
+}
+
+/** The longest suffix a delivery object's name gets after `<meshId>-<cluster>`. */
+const LONGEST_SUFFIX = '-control-plane';
+
+/** The name of one cluster's delivery object: `<meshId>-<cluster>-<what>`. */
+export function deliveryObjectName(meshId: string, cluster: string, what: string): string {
+  return `${meshId}-${cluster}-${what}`;
+}
+
+/** The longest name a cluster's delivery objects get. */
+export function longestDeliveryObjectName(meshId: string, cluster: string): string {
+  return `${meshId}-${cluster}${LONGEST_SUFFIX}`;
+}
+
+/** The Helm release names in each cluster: the same as the kubectl path's, so that either path sees one release. */
+export const HELM_RELEASE_NAMES: Record<DeliveryStage.BASE | DeliveryStage.ISTIOD, string> = {
+  [DeliveryStage.BASE]: 'istio-base',
+  [DeliveryStage.ISTIOD]: 'istiod',
+};

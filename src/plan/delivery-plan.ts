@@ -1,0 +1,162 @@
+import { ArgoCdOptions, FluxMode, GitRepositorySpec } from '../model/delivery-spec';
+import { deliveryObjectName, DeliveryStage } from '../model/delivery-names';
+import { repositoryPath } from '../model/formats';
+import { IstioVersion } from '../model/istio-version';
+import { MeshSpec } from '../model/mesh-spec';
+import { sailIstioVersion } from '../model/sail-versions';
+
+
+/** One step of one cluster, by cluster name and stage. */
+export interface StepRef {
+  readonly cluster: string;
+  readonly stage: DeliveryStage;
+}
+
+/** One step of the delivery: a unit that a GitOps tool reconciles and reports healthy. */
+export interface DeliveryStep extends StepRef {
+  /** The name of the step's Argo CD Application or Flux object: `<meshId>-<cluster>-<stage>`. */
+  readonly name: string;
+  /**
+   * The step's sync wave: a step starts once every step of an earlier wave is healthy. The
+   * same numbers for every mesh, so a wave always means the same stage.
+   */
+  readonly wave: number;
+  /** The steps, on this cluster or another, that must be healthy before this one starts. */
+  readonly after: StepRef[];
+}
+
+/** What no file in Git can do yet: the user does it once, at a set point of the delivery. */
+export enum ManualStepKind {
+  /** The `cacerts` secret of every cluster (with its istio-system namespace), before any istiod starts. */
+  TRUST = 'trust',
+  /** The remote secrets, once every cluster's reader service account and role exist. */
+  REMOTE_SECRETS = 'remote-secrets',
+}
+
+export interface ManualStep {
+  readonly kind: ManualStepKind;
+  /** Done once every step of this wave and the earlier ones is healthy; -1 means before the delivery starts. */
+  readonly afterWave: number;
+  /** The steps that need it done first (they wait, unready, until it is). */
+  readonly before: StepRef[];
+}
+
+/** How Argo CD addresses a cluster: by its registered name, or by its API server URL. */
+export type ArgoCdDestination = { readonly name: string } | { readonly server: string };
+
+/** How one cluster is addressed by the delivery tools. */
+export interface ClusterTarget {
+  readonly argoCd: ArgoCdDestination;
+  /** Flux in hub mode: the kubeconfig Secret; undefined for the hub cluster itself and for per-cluster Flux. */
+  readonly fluxKubeConfigSecret?: string;
+}
+
+export interface RepositoryPlan extends Required<GitRepositorySpec> {}
+
+export interface FluxPlan {
+  readonly mode: FluxMode;
+  readonly namespace: string;
+  readonly hubCluster?: string;
+  readonly gitSecretName?: string;
+  readonly interval: string;
+}
+
+/** Everything the delivery renderers need: where the output is, which tools, and the order. */
+export interface DeliveryPlan {
+  readonly repository?: RepositoryPlan;
+  readonly argoCd?: Required<ArgoCdOptions>;
+  readonly flux?: FluxPlan;
+  /** The Sail Operator's name of the mesh's Istio version, when the Sail output is generated. */
+  readonly sailVersion?: string;
+  /** Every step of every cluster, by wave, then in the order of the clusters. */
+  readonly steps: DeliveryStep[];
+  readonly manualSteps: ManualStep[];
+  readonly targets: Record<string, ClusterTarget>;
+}
+
+/** Fixed waves: namespaces, then the primaries' base, istiod and objects, then the remotes'. */
+const WAVES: Record<'primary' | 'remote', Record<DeliveryStage, number>> = {
+  primary: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.BASE]: 1, [DeliveryStage.ISTIOD]: 2, [DeliveryStage.OBJECTS]: 3 },
+  remote: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.BASE]: 4, [DeliveryStage.ISTIOD]: 5, [DeliveryStage.OBJECTS]: 6 },
+};
+
+/** What the delivery plan needs of each cluster's plan. */
+export interface DeliveredCluster {
+  readonly name: string;
+  readonly isRemote: boolean;
+  readonly controlPlaneCluster: string;
+  readonly hasMeshObjects: boolean;
+}
+
+/**
+ * Works out the delivery of a validated mesh: the steps of every cluster, their waves and
+ * dependencies (namespace before the charts, base before istiod, istiod before the objects
+ * that need its CRDs and injector, a primary's exposed istiod before its remotes' install),
+ * and the manual steps between them.
+ */
+export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion, clusters: DeliveredCluster[]): DeliveryPlan {
+  const delivery = spec.delivery ?? {};
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  const ref = (cluster: string, stage: DeliveryStage): StepRef => ({ cluster, stage });
+
+  const steps: DeliveryStep[] = [];
+  for (const c of clusters) {
+    const waves = WAVES[c.isRemote ? 'remote' : 'primary'];
+    const step = (stage: DeliveryStage, after: StepRef[]) =>
+      steps.push({ cluster: c.name, stage, name: deliveryObjectName(meshId, c.name, stage), wave: waves[stage], after });
+    step(DeliveryStage.NAMESPACE, []);
+    // A remote's install points its injector and istiod Service at the primary's exposed istiod.
+    const primary = byName.get(c.controlPlaneCluster)!;
+    const primaryReady = c.isRemote
+      ? [ref(primary.name, primary.hasMeshObjects ? DeliveryStage.OBJECTS : DeliveryStage.ISTIOD)] : [];
+    step(DeliveryStage.BASE, [ref(c.name, DeliveryStage.NAMESPACE), ...primaryReady]);
+    step(DeliveryStage.ISTIOD, [ref(c.name, DeliveryStage.BASE)]);
+    if (c.hasMeshObjects) step(DeliveryStage.OBJECTS, [ref(c.name, DeliveryStage.ISTIOD)]);
+  }
+  steps.sort((a, b) => a.wave - b.wave);
+
+  const lastIstiodWave = Math.max(...steps.filter((s) => s.stage === DeliveryStage.ISTIOD).map((s) => s.wave));
+  const manualSteps: ManualStep[] = [
+    { kind: ManualStepKind.TRUST, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.ISTIOD) },
+  ];
+  if (clusters.length > 1) {
+    // Multi-primary meshes need them too; remotes' gateways wait for them to get their proxies configured.
+    const remoteObjects = steps.filter((s) => s.stage === DeliveryStage.OBJECTS && byName.get(s.cluster)!.isRemote);
+    manualSteps.push({ kind: ManualStepKind.REMOTE_SECRETS, afterWave: lastIstiodWave, before: remoteObjects.map((s) => ref(s.cluster, s.stage)) });
+  }
+
+  const fluxMode = delivery.flux?.mode ?? FluxMode.HUB;
+  const hubCluster = fluxMode === FluxMode.HUB ? delivery.flux?.hubCluster : undefined;
+  const targets: Record<string, ClusterTarget> = {};
+  for (const c of spec.clusters) {
+    const options = c.delivery ?? {};
+    targets[c.name] = {
+      argoCd: options.argoCdServer !== undefined ? { server: options.argoCdServer } : { name: options.argoCdClusterName ?? c.name },
+      fluxKubeConfigSecret: delivery.flux !== undefined && fluxMode === FluxMode.HUB && c.name !== hubCluster
+        ? options.fluxKubeConfigSecret ?? `${c.name}-kubeconfig` : undefined,
+    };
+  }
+
+  const repo = delivery.repository;
+  const repoPath = repo ? repositoryPath(repo.path) : undefined;
+  return {
+    repository: repo && repoPath && 'path' in repoPath ? { url: repo.url, branch: repo.branch ?? 'main', path: repoPath.path } : undefined,
+    argoCd: delivery.argoCd ? { namespace: delivery.argoCd.namespace ?? 'argocd', project: delivery.argoCd.project ?? 'default' } : undefined,
+    flux: delivery.flux ? {
+      mode: fluxMode,
+      namespace: delivery.flux.namespace ?? 'flux-system',
+      hubCluster,
+      gitSecretName: delivery.flux.gitSecretName,
+      interval: delivery.flux.interval ?? '10m',
+    } : undefined,
+    sailVersion: delivery.sailOperator ? sailIstioVersion(istio) : undefined,
+    steps,
+    manualSteps,
+    targets,
+  };
+}
+
+/** A path below the mesh's directory, as the repository knows it. */
+export function repositoryPathOf(repository: RepositoryPlan, meshRelativePath: string): string {
+  return repository.path === '.' ? meshRelativePath : `${repository.path}/${meshRelativePath}`;
+}

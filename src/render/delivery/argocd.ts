@@ -1,0 +1,165 @@
+import { Construct } from 'constructs';
+import { ApplicationSource } from '../../constructs/argocd/application-source';
+import { ARGO_CD_IN_CLUSTER_SERVER } from '../../constructs/argocd/argocd-names';
+import { ISTIO_BASE_CHART_DIFFERENCES, ISTIOD_CHART_DIFFERENCES } from '../../constructs/argocd/istio-chart-differences';
+import { MeshApplication, MeshApplicationProps } from '../../constructs/argocd/mesh-application';
+import { DeliveryStage, HELM_RELEASE_NAMES } from '../../model/delivery-names';
+import { DeliveryStep, repositoryPathOf, RepositoryPlan } from '../../plan/delivery-plan';
+import { MeshPlan } from '../../plan/mesh-plan';
+import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
+import { IstioInstallValues } from '../install/istio-values';
+import { commonLabels, meshLabels } from '../labels';
+import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDir } from '../layout';
+import { ManifestChart } from '../manifest-chart';
+import { OutputDirectory } from '../output-directory';
+
+/** Istio's Helm chart repository. */
+const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+
+/** The file of the root Application in {@link ARGO_CD_ROOT_DIR}. */
+const ROOT_APPLICATION_FILE = 'root-application.yaml';
+
+/**
+ * Istio's CRDs are too large for client-side apply, whose last-applied annotation would exceed
+ * 256 KiB; the ignored webhook fields must also stay istiod's when Argo CD syncs.
+ */
+const CHART_SYNC_OPTIONS = ['ServerSideApply=true', 'RespectIgnoreDifferences=true'];
+
+/**
+ * The argocd-cm key of the health check of Application resources. Argo CD stopped assessing
+ * their health in 1.8, so without it an app of apps moves on to the next sync wave as soon as
+ * the previous wave's Applications exist, not once they are healthy.
+ */
+export const APPLICATION_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
+
+/**
+ * The health check under {@link APPLICATION_HEALTH_KEY}: an Application is as healthy as Argo CD
+ * has assessed its resources to be, and Progressing until Argo CD has assessed them.
+ */
+export const APPLICATION_HEALTH_LUA = [
+  'local health = nil',
+  'if obj.status ~= nil then',
+  '  health = obj.status.health',
+  'end',
+  'if health ~= nil and health.status ~= nil then',
+  '  return { status = health.status, message = health.message or "" }',
+  'end',
+  'return { status = "Progressing", message = "Waiting for the Application\'s health to be assessed" }',
+  '',
+].join('\n');
+
+/**
+ * The Argo CD output of a mesh, for one Argo CD that every cluster is registered with: a root
+ * Application (an app of apps), applied once by hand, and the Applications it delivers, one
+ * per step of every cluster, each in its step's sync wave.
+ */
+export function renderArgoCd(scope: Construct, mesh: MeshPlan, values: ReadonlyMap<string, IstioInstallValues>): OutputDirectory[] {
+  const { argoCd, repository } = mesh.delivery;
+  if (argoCd === undefined) return [];
+  if (repository === undefined) throw new Error('Argo CD delivery needs delivery.repository, which validation requires');
+  const common = { namespace: argoCd.namespace, project: argoCd.project };
+  const applicationsPath = repositoryPathOf(repository, ARGO_CD_APPLICATIONS_DIR);
+
+  const root = new ManifestChart(scope, 'ArgoCd-Root');
+  root.addFile(ROOT_APPLICATION_FILE, new MeshApplication(root, 'RootApplication', {
+    ...common,
+    name: `${mesh.meshId}-root`,
+    labels: meshLabels(mesh.meshId, 'delivery'),
+    source: gitDirectory(repository, ARGO_CD_APPLICATIONS_DIR),
+    // The child Applications live next to it, in Argo CD's namespace of its own cluster.
+    destination: { server: ARGO_CD_IN_CLUSTER_SERVER },
+    destinationNamespace: argoCd.namespace,
+    // Deleting the root must not cascade into every cluster's Istio.
+    cascadeDelete: false,
+  }));
+
+  const applications = new ManifestChart(scope, 'ArgoCd-Applications');
+  const steps = mesh.delivery.steps;
+  const waveDigits = Math.max(2, ...steps.map((s) => String(s.wave).length));
+  for (const step of steps) {
+    if (!Number.isInteger(step.wave) || step.wave < 0) throw new Error(`step ${step.name} has wave ${step.wave}; waves are whole numbers from 0`);
+    const clusterValues = values.get(step.cluster);
+    if (clusterValues === undefined) throw new Error(`no install values for cluster ${step.cluster}`);
+    // Files in wave order, so that the directory reads in the order Argo CD delivers it.
+    const file = `${String(step.wave).padStart(waveDigits, '0')}-${step.cluster}-${step.stage}.yaml`;
+    applications.addFile(file, new MeshApplication(applications, `Step-${step.name}`, {
+      ...common,
+      name: step.name,
+      syncWave: step.wave,
+      labels: commonLabels(mesh.meshId, step.cluster, 'delivery'),
+      destination: mesh.delivery.targets[step.cluster].argoCd,
+      ...stageApplication(mesh, repository, step, clusterValues),
+    }));
+  }
+
+  return [
+    {
+      path: ARGO_CD_ROOT_DIR,
+      chart: root,
+      header: `The root Application of mesh ${mesh.meshId} for Argo CD: apply it once, by hand, where Argo CD runs ` +
+        `(kubectl apply -k ${ARGO_CD_ROOT_DIR}); it delivers ${applicationsPath}`,
+    },
+    {
+      path: ARGO_CD_APPLICATIONS_DIR,
+      chart: applications,
+      header: `The Argo CD Applications of mesh ${mesh.meshId}, delivered by its root Application ${mesh.meshId}-root wave by wave; not for kubectl`,
+    },
+  ];
+}
+
+/** What an Application differs in by its step: where its manifests come from, and how they are synced. */
+function stageApplication(
+  mesh: MeshPlan, repository: RepositoryPlan, step: DeliveryStep, values: IstioInstallValues,
+): Pick<MeshApplicationProps, 'source' | 'prune' | 'cascadeDelete' | 'syncOptions' | 'ignoreDifferences'> {
+  switch (step.stage) {
+    case DeliveryStage.NAMESPACE:
+      // It holds istiod, cacerts and the remote secrets: Argo CD never deletes it.
+      return { source: gitDirectory(repository, namespaceDir(step.cluster)), prune: false, cascadeDelete: false };
+    case DeliveryStage.BASE:
+      return {
+        source: istioChart(mesh, 'base', HELM_RELEASE_NAMES[DeliveryStage.BASE], renderBaseChartValues(values)),
+        syncOptions: CHART_SYNC_OPTIONS,
+        ignoreDifferences: [...ISTIO_BASE_CHART_DIFFERENCES],
+      };
+    case DeliveryStage.ISTIOD:
+      return {
+        source: istioChart(mesh, 'istiod', HELM_RELEASE_NAMES[DeliveryStage.ISTIOD], renderIstiodChartValues(values)),
+        syncOptions: CHART_SYNC_OPTIONS,
+        ignoreDifferences: [...ISTIOD_CHART_DIFFERENCES],
+      };
+    case DeliveryStage.OBJECTS:
+      return { source: gitDirectory(repository, meshObjectsDir(step.cluster)) };
+    default: {
+      const unknown: never = step.stage;
+      throw new Error(`no Argo CD Application for delivery stage ${String(unknown)}`);
+    }
+  }
+}
+
+/** A directory of the mesh's output, on the branch it is committed to. */
+function gitDirectory(repository: RepositoryPlan, meshRelativePath: string): ApplicationSource {
+  return ApplicationSource.fromGitDirectory({
+    repoUrl: repository.url,
+    targetRevision: repository.branch,
+    path: repositoryPathOf(repository, meshRelativePath),
+  });
+}
+
+/** One of Istio's charts, at the mesh's release. */
+function istioChart(mesh: MeshPlan, chart: string, releaseName: string, chartValues: object): ApplicationSource {
+  return ApplicationSource.fromHelmChart({
+    repoUrl: ISTIO_CHART_REPOSITORY,
+    chart,
+    version: istioChartVersion(mesh),
+    releaseName,
+    values: chartValues,
+  });
+}
+
+/**
+ * The chart version Argo CD resolves: the mesh's release, or for a release named without a
+ * patch, such as `1.28`, the newest patch of it (Argo CD reads `1.28.*` as a semver range).
+ */
+export function istioChartVersion(mesh: MeshPlan): string {
+  return mesh.istio.patch === undefined ? `${mesh.istio.major}.${mesh.istio.minor}.*` : mesh.istioVersion;
+}

@@ -1,0 +1,291 @@
+import { Construct } from 'constructs';
+import { FluxGitRepository } from '../../constructs/flux/flux-git-repository';
+import { FluxHelmRelease } from '../../constructs/flux/flux-helm-release';
+import { FluxHelmRepository } from '../../constructs/flux/flux-helm-repository';
+import { FluxKustomization } from '../../constructs/flux/flux-kustomization';
+import { deliveryObjectName, DeliveryStage, HELM_RELEASE_NAMES } from '../../model/delivery-names';
+import { FluxMode } from '../../model/delivery-spec';
+import { DeliveryStep, FluxPlan, repositoryPathOf, RepositoryPlan, StepRef } from '../../plan/delivery-plan';
+import { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
+import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
+import { IstioInstallValues } from '../install/istio-values';
+import { commonLabels, meshLabels } from '../labels';
+import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir } from '../layout';
+import { ManifestChart } from '../manifest-chart';
+import { OutputDirectory } from '../output-directory';
+
+/** Istio's Helm chart repository. */
+const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+
+/** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
+export const FLUX_SOURCES_FILE = 'sources.yaml';
+/** Per-cluster mode: the file of the cluster's Kustomizations in its entry directory. */
+export const FLUX_STEPS_FILE = 'steps.yaml';
+/**
+ * Hub mode: the file of one cluster's Kustomizations in the hub directory. Prefixed, so that no
+ * cluster name (such as `sources`) can collide with the sources' file.
+ */
+export const fluxHubClusterFile = (cluster: string) => `cluster-${cluster}.yaml`;
+/** The files of a control-plane directory: one HelmRelease each. */
+export const FLUX_CHART_FILES: Record<DeliveryStage.BASE | DeliveryStage.ISTIOD, string> = {
+  [DeliveryStage.BASE]: 'istio-base.yaml',
+  [DeliveryStage.ISTIOD]: 'istiod.yaml',
+};
+
+/** What the control-plane Kustomization of a cluster is named after: `<meshId>-<cluster>-control-plane`. */
+const CONTROL_PLANE = 'control-plane';
+
+/**
+ * How long one attempt of each Kustomization may take. The control plane's covers two Helm
+ * installs, each allowed Helm's 5 minutes, and istiod becoming ready.
+ */
+const TIMEOUTS = { namespace: '5m', controlPlane: '15m', objects: '10m' };
+
+/**
+ * How soon a failed or unready step is tried again: a step waiting on something done by hand
+ * (the CA secret, the remote secrets) goes through within a minute of it, not an interval later.
+ */
+const RETRY_INTERVAL = '1m';
+
+/** The sources every Kustomization and HelmRelease of an entry reads. */
+interface Sources {
+  readonly git: FluxGitRepository;
+  readonly charts: FluxHelmRepository;
+}
+
+/**
+ * The Flux output of a mesh. Each cluster is delivered by three Flux Kustomizations: its
+ * namespace, its control plane (a directory of two HelmReleases, Istio's `base` and `istiod`
+ * charts, which it applies where Flux runs and waits for) and its mesh objects, ordered with
+ * `dependsOn` as the plan orders the steps.
+ *
+ * In hub mode one Flux holds every cluster's objects, in one entry directory, and reaches the
+ * clusters through kubeconfig Secrets; in per-cluster mode each cluster has an entry directory
+ * of its own, for the Flux that runs in it.
+ */
+export function renderFlux(scope: Construct, mesh: MeshPlan, values: ReadonlyMap<string, IstioInstallValues>): OutputDirectory[] {
+  const { flux, repository } = mesh.delivery;
+  if (flux === undefined) return [];
+  if (repository === undefined) throw new Error('Flux delivery needs delivery.repository, which validation requires');
+  // Its own scope: the mesh's other renderers own the `Cluster-<name>` ids directly below it.
+  const fluxScope = new Construct(scope, 'Flux');
+  const renderer = new FluxRenderer(mesh, flux, repository);
+
+  const entries: OutputDirectory[] = [];
+  const chartsOf = new Map<string, FluxHelmRepository>();
+  if (flux.mode === FluxMode.HUB) {
+    const chart = new ManifestChart(fluxScope, 'Hub');
+    const sources = renderer.sources(chart, meshLabels(mesh.meshId, 'delivery'));
+    for (const cluster of mesh.clusters) {
+      const group = new Construct(chart, `Cluster-${cluster.name}`);
+      renderer.clusterSteps(group, sources.git, cluster);
+      chart.addFile(fluxHubClusterFile(cluster.name), group);
+      chartsOf.set(cluster.name, sources.charts);
+    }
+    const hubAt = flux.hubCluster !== undefined ? `in the cluster ${flux.hubCluster}` : 'in the management cluster';
+    entries.push({
+      path: FLUX_HUB_DIR,
+      chart,
+      header: `The Flux objects of mesh ${mesh.meshId}, for the one Flux that delivers every cluster: apply them once where it runs, ${hubAt} ` +
+        `(kubectl apply -f ${FLUX_HUB_DIR}/), or point a Kustomization of its bootstrap at ${repositoryPathOf(repository, FLUX_HUB_DIR)}`,
+    });
+  } else {
+    for (const cluster of mesh.clusters) {
+      const chart = new ManifestChart(fluxScope, `Cluster-${cluster.name}`);
+      const sources = renderer.sources(chart, commonLabels(mesh.meshId, cluster.name, 'delivery'));
+      chart.addFile(FLUX_STEPS_FILE, renderer.clusterSteps(new Construct(chart, 'Steps'), sources.git, cluster));
+      chartsOf.set(cluster.name, sources.charts);
+      const dir = fluxClusterDir(cluster.name);
+      entries.push({
+        path: dir,
+        chart,
+        header: `The Flux objects of the ${cluster.role} cluster ${cluster.name} of mesh ${mesh.meshId}, for the Flux that runs in it: apply them once ` +
+          `in that cluster (kubectl apply -f ${dir}/), or point a Kustomization of its bootstrap at ${repositoryPathOf(repository, dir)}`,
+      });
+    }
+  }
+
+  const controlPlanes = mesh.clusters.map((cluster): OutputDirectory => {
+    const clusterValues = values.get(cluster.name);
+    if (clusterValues === undefined) throw new Error(`no install values for cluster ${cluster.name}`);
+    const chart = new ManifestChart(fluxScope, `ControlPlane-${cluster.name}`);
+    renderer.controlPlane(chart, chartsOf.get(cluster.name)!, cluster, clusterValues);
+    return {
+      path: fluxControlPlaneDir(cluster.name),
+      chart,
+      header: `The HelmReleases of the control plane of the ${cluster.role} cluster ${cluster.name} of mesh ${mesh.meshId}, applied where Flux runs ` +
+        `by the Flux Kustomization ${renderer.controlPlaneName(cluster.name)}; not an entry point`,
+    };
+  });
+  return [...entries, ...controlPlanes];
+}
+
+/** Renders the parts of the Flux output, one mesh at a time. */
+class FluxRenderer {
+  private readonly hub: boolean;
+  private readonly version: string;
+
+  constructor(private readonly mesh: MeshPlan, private readonly flux: FluxPlan, private readonly repository: RepositoryPlan) {
+    this.hub = flux.mode === FluxMode.HUB;
+    this.version = fluxChartVersion(mesh);
+  }
+
+  /** The Git repository and Istio's chart repository, in the sources' file of `chart`. */
+  public sources(chart: ManifestChart, labels: Record<string, string>): Sources {
+    const group = chart.addFile(FLUX_SOURCES_FILE, new Construct(chart, 'Sources'));
+    const common = { namespace: this.flux.namespace, interval: this.flux.interval, labels };
+    return {
+      git: new FluxGitRepository(group, 'Repository', {
+        ...common,
+        name: `${this.mesh.meshId}-repository`,
+        url: this.repository.url,
+        branch: this.repository.branch,
+        secretName: this.flux.gitSecretName,
+      }),
+      charts: new FluxHelmRepository(group, 'IstioCharts', {
+        ...common,
+        name: `${this.mesh.meshId}-istio-charts`,
+        url: ISTIO_CHART_REPOSITORY,
+      }),
+    };
+  }
+
+  /** The name of a cluster's control-plane Kustomization. */
+  public controlPlaneName(cluster: string): string {
+    return deliveryObjectName(this.mesh.meshId, cluster, CONTROL_PLANE);
+  }
+
+  /** A cluster's Kustomizations: its namespace, its control plane and its mesh objects. */
+  public clusterSteps(scope: Construct, git: FluxGitRepository, cluster: ClusterPlan): Construct {
+    const steps = this.stepsOf(cluster.name);
+    const common = {
+      source: git,
+      interval: this.flux.interval,
+      retryInterval: RETRY_INTERVAL,
+      labels: commonLabels(this.mesh.meshId, cluster.name, 'delivery'),
+    };
+    // A Kustomization that applies to the cluster itself; none for the hub cluster and in per-cluster mode.
+    const kubeConfigSecret = this.hub ? this.mesh.delivery.targets[cluster.name].fluxKubeConfigSecret : undefined;
+
+    new FluxKustomization(scope, 'Namespace', {
+      ...common,
+      name: steps.namespace.name,
+      path: repositoryPathOf(this.repository, namespaceDir(cluster.name)),
+      // It holds istiod, the CA secret and the remote secrets: Flux never deletes it.
+      prune: false,
+      timeout: TIMEOUTS.namespace,
+      dependsOn: this.dependsOn(cluster.name, [steps.namespace]),
+      kubeConfigSecret,
+    });
+    // Applied where Flux runs, whichever cluster the charts go to: its HelmReleases live next to
+    // Flux, and carry the kubeconfig themselves. It waits, so it is Ready once both are.
+    new FluxKustomization(scope, 'ControlPlane', {
+      ...common,
+      name: this.controlPlaneName(cluster.name),
+      path: repositoryPathOf(this.repository, fluxControlPlaneDir(cluster.name)),
+      timeout: TIMEOUTS.controlPlane,
+      dependsOn: this.dependsOn(cluster.name, [steps.base, steps.istiod]),
+    });
+    if (steps.objects !== undefined) {
+      new FluxKustomization(scope, 'MeshObjects', {
+        ...common,
+        name: steps.objects.name,
+        path: repositoryPathOf(this.repository, meshObjectsDir(cluster.name)),
+        timeout: TIMEOUTS.objects,
+        dependsOn: this.dependsOn(cluster.name, [steps.objects]),
+        kubeConfigSecret,
+      });
+    }
+    return scope;
+  }
+
+  /** A cluster's HelmReleases of Istio's `base` and `istiod` charts, a file each. */
+  public controlPlane(chart: ManifestChart, charts: FluxHelmRepository, cluster: ClusterPlan, values: IstioInstallValues) {
+    const steps = this.stepsOf(cluster.name);
+    const common = {
+      repository: charts,
+      version: this.version,
+      interval: this.flux.interval,
+      // In hub mode the releases are installed into the cluster through its kubeconfig.
+      kubeConfigSecret: this.hub ? this.mesh.delivery.targets[cluster.name].fluxKubeConfigSecret : undefined,
+      labels: commonLabels(this.mesh.meshId, cluster.name, 'delivery'),
+    };
+    // Both keep Flux's default of no drift detection: istiod patches the webhooks' CA bundle and
+    // failure policy at run time, which drift correction would undo on every reconciliation.
+    const base = chart.addFile(FLUX_CHART_FILES[DeliveryStage.BASE], new FluxHelmRelease(chart, 'IstioBase', {
+      ...common,
+      name: steps.base.name,
+      chart: 'base',
+      releaseName: HELM_RELEASE_NAMES[DeliveryStage.BASE],
+      values: renderBaseChartValues(values),
+    }));
+    chart.addFile(FLUX_CHART_FILES[DeliveryStage.ISTIOD], new FluxHelmRelease(chart, 'Istiod', {
+      ...common,
+      name: steps.istiod.name,
+      chart: 'istiod',
+      releaseName: HELM_RELEASE_NAMES[DeliveryStage.ISTIOD],
+      values: renderIstiodChartValues(values),
+      // Istio's CRDs come with the base chart.
+      dependsOn: [base.name],
+    }));
+  }
+
+  /**
+   * The Kustomizations that must be Ready before the Flux object that completes `steps`: those
+   * that complete the steps they come after, itself left out (istiod after base, both in the
+   * control plane).
+   */
+  private dependsOn(cluster: string, steps: DeliveryStep[]): string[] {
+    const self = this.completedBy(steps[0]);
+    const names = steps
+      .flatMap((s) => s.after)
+      // Each cluster's own Flux has only that cluster's objects: a dependency on another
+      // cluster's would never be Ready there. The order across clusters is then the order in
+      // which the clusters are bootstrapped, which the README gives. One Flux for all keeps it.
+      .filter((ref) => this.hub || ref.cluster === cluster)
+      .map((ref) => this.completedBy(ref))
+      .filter((name) => name !== self);
+    return [...new Set(names)];
+  }
+
+  /** The name of the Flux Kustomization that completes a step: its own, or its cluster's control plane for the charts. */
+  private completedBy(ref: StepRef): string {
+    switch (ref.stage) {
+      case DeliveryStage.NAMESPACE:
+      case DeliveryStage.OBJECTS:
+        return this.step(ref).name;
+      case DeliveryStage.BASE:
+      case DeliveryStage.ISTIOD:
+        return this.controlPlaneName(ref.cluster);
+      default: {
+        const unknown: never = ref.stage;
+        throw new Error(`no Flux object completes delivery stage ${String(unknown)}`);
+      }
+    }
+  }
+
+  private step(ref: StepRef): DeliveryStep {
+    const found = this.mesh.delivery.steps.find((s) => s.cluster === ref.cluster && s.stage === ref.stage);
+    if (found === undefined) throw new Error(`the delivery plan has no ${ref.stage} step for cluster ${ref.cluster}`);
+    return found;
+  }
+
+  private stepsOf(cluster: string) {
+    const optional = (stage: DeliveryStage) => this.mesh.delivery.steps.find((s) => s.cluster === cluster && s.stage === stage);
+    const required = (stage: DeliveryStage) => this.step({ cluster, stage });
+    return {
+      namespace: required(DeliveryStage.NAMESPACE),
+      base: required(DeliveryStage.BASE),
+      istiod: required(DeliveryStage.ISTIOD),
+      objects: optional(DeliveryStage.OBJECTS),
+    };
+  }
+}
+
+/**
+ * The chart version Flux resolves: the mesh's release, or for a release named without a
+ * patch, such as `1.28`, the newest patch of it (the semver range `1.28.x`).
+ */
+export function fluxChartVersion(mesh: MeshPlan): string {
+  return mesh.istio.patch === undefined ? `${mesh.istio.major}.${mesh.istio.minor}.x` : mesh.istioVersion;
+}

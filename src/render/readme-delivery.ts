@@ -1,0 +1,212 @@
+import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { FluxMode } from '../model/delivery-spec';
+import { DeliveryStage } from '../model/delivery-names';
+import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
+import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
+import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA } from './delivery/argocd';
+import { MESH_LABEL } from './labels';
+import { ARGO_CD_ROOT_DIR, FLUX_HUB_DIR, fluxClusterDir, sailIstioDir } from './layout';
+import { code, Lines } from './markdown';
+
+/** Titles of the kubectl path's sections that the delivery sections send users to. */
+export interface KubectlSections {
+  readonly namespaces: string;
+  readonly trust: string;
+  readonly remoteSecrets?: string;
+  readonly verify?: string;
+}
+
+const STAGE_TEXT: Record<DeliveryStage, string> = {
+  [DeliveryStage.NAMESPACE]: 'the istio-system namespace',
+  [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
+  [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
+  [DeliveryStage.OBJECTS]: 'the mesh objects',
+};
+
+const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
+
+/**
+ * The README's sections for the delivery tools: what to configure once, what cannot be in
+ * Git, what to commit where, the order in which things converge, and how to see that they did.
+ */
+export class DeliveryReadme {
+  private readonly byName: Map<string, ClusterPlan>;
+
+  constructor(private readonly out: Lines, private readonly mesh: MeshPlan, private readonly ctx: (c: ClusterPlan) => string,
+    private readonly sections: KubectlSections) {
+    this.byName = new Map(mesh.clusters.map((c) => [c.name, c]));
+  }
+
+  public render(): void {
+    if (this.mesh.delivery.argoCd) this.argoCd();
+    if (this.mesh.delivery.flux) this.flux();
+    if (this.mesh.delivery.sailVersion) this.sail();
+  }
+
+  private get repo() {
+    return this.mesh.delivery.repository!;
+  }
+
+  private commitText(): string {
+    const repo = this.repo;
+    return `Commit this directory to ${code(repo.url)}, branch ${code(repo.branch)}, as ${repo.path === '.' ? 'the repository\'s root' : code(repo.path)}: ` +
+      'the tool reads every directory below from there. Commit again after every synthesis; the tool applies the change.';
+  }
+
+  /** What must be in the clusters before the delivery starts: it cannot be in Git yet. */
+  private beforeDelivery() {
+    const trust = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST)!;
+    this.out.p(`**Once, in every cluster: what is not in Git.** Run the sections "${this.sections.namespaces}" and "${this.sections.trust}" above. ` +
+      `The ${code('cacerts')} secret holds a CA key, so it is never committed, and it must exist before istiod starts ` +
+      `(${trust.before.length} istiod steps wait for it); the delivery then takes the namespace over as it is.`);
+  }
+
+  /** Steps grouped by wave, as a table. */
+  private waveTable(label: (s: DeliveryStep) => string) {
+    const waves = new Map<number, DeliveryStep[]>();
+    for (const s of this.mesh.delivery.steps) waves.set(s.wave, [...(waves.get(s.wave) ?? []), s]);
+    this.out.p('| Wave | Step | Clusters |', '| --- | --- | --- |');
+    for (const [wave, steps] of [...waves.entries()].sort((a, b) => a[0] - b[0])) {
+      const stages = [...new Set(steps.map((s) => s.stage))];
+      for (const stage of stages) {
+        const of = steps.filter((s) => s.stage === stage);
+        this.out.p(`| ${wave} | ${STAGE_TEXT[stage]} | ${list(of.map(label))} |`);
+      }
+    }
+  }
+
+  private remoteSecretsText(waitFor: string): void {
+    const manual = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
+    if (!manual || !this.sections.remoteSecrets) return;
+    const waiting = manual.before.map((s) => s.cluster);
+    this.out.p('', `**Then, by hand: the remote secrets.** They hold API server credentials, so they are not in Git. Once ${waitFor}, ` +
+      `run the section "${this.sections.remoteSecrets}" above` +
+      (waiting.length > 0 ? `; until then the east-west gateways of ${list(waiting)} stay unready (their proxies get no configuration from a primary that cannot read their cluster) and the delivery waits for them.`
+        : '; cross-cluster endpoints appear as soon as the primaries hold them.'));
+  }
+
+  private argoCd() {
+    const { out, mesh } = this;
+    const argo = mesh.delivery.argoCd!;
+    const ns = argo.namespace;
+    const steps = mesh.delivery.steps;
+    out.p('', '## Delivering with Argo CD', '');
+    out.p(`One Argo CD, in the cluster of the kubeconfig context ${code('$ARGOCD_CONTEXT')}, delivers every cluster from Git: a root Application ` +
+      `(${code(`${ARGO_CD_ROOT_DIR}/`)}) holds one Application per cluster and step (${code('argocd/applications/')}), ordered by sync waves. ` +
+      'Istio\'s charts come from Istio\'s chart repository with the values of this mesh. Relies on Argo CD 2.8 or later.', '');
+    out.p('**Once, in Argo CD.** Register every cluster under the destination its Applications name, and make Argo CD assess the health of ' +
+      'Application resources, which it does not do by default: without it, the root Application would not wait for one wave to be healthy before the next.', '');
+    const lines = [`: "\${ARGOCD_CONTEXT:?set ARGOCD_CONTEXT to the kubeconfig context of the cluster Argo CD runs in}"`];
+    for (const c of mesh.clusters) {
+      const target = mesh.delivery.targets[c.name].argoCd;
+      if ('name' in target) lines.push(`argocd cluster add ${this.ctx(c)} --name ${target.name} --yes`);
+      else if (target.server !== 'https://kubernetes.default.svc') lines.push(`argocd cluster add ${this.ctx(c)} --yes  # must register ${target.server}`);
+    }
+    lines.push(`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} patch configmap argocd-cm --type merge --patch-file /dev/stdin <<'EOF'`, 'data:',
+      `  ${APPLICATION_HEALTH_KEY}: |`, ...APPLICATION_HEALTH_LUA.trimEnd().split('\n').map((l) => `    ${l}`), 'EOF');
+    out.bash(lines);
+    out.p('', `A private repository also needs its credentials in Argo CD (${code(`argocd repo add ${this.repo.url} …`)}). ` +
+      (argo.project === 'default' ? '' : `The project ${code(argo.project)} must allow this repository, Istio's chart repository, every cluster and cluster-scoped resources. `), '');
+    this.beforeDelivery();
+    out.p('', `**Deliver.** ${this.commitText()} Then apply the root Application, once:`, '');
+    out.bash([`kubectl --context="$ARGOCD_CONTEXT" apply -f ${ARGO_CD_ROOT_DIR}/`]);
+    out.p('', 'The root Application syncs its Applications wave by wave, each wave once every Application of the earlier waves is healthy. ' +
+      'A remote\'s install waits for its primary\'s exposed istiod, which waits for the primary\'s control plane:', '');
+    this.waveTable((s) => s.cluster);
+    const istiods = steps.filter((s) => s.stage === DeliveryStage.ISTIOD);
+    if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+      this.remoteSecretsText('every istiod Application is healthy');
+      out.p('', 'To wait for that:', '');
+      out.bash(['for app in \\', ...istiods.map((s) => `  ${s.name} \\`), '; do',
+        `  kubectl --context="$ARGOCD_CONTEXT" -n ${ns} wait "application/$app" --for=jsonpath='{.status.health.status}'=Healthy --timeout=20m`, 'done']);
+    }
+    out.p('', `**See that it converged.** Every Application of the mesh is ${code('Synced')} and ${code('Healthy')}` +
+      (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');
+    out.bash([`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} get applications -l ${MESH_LABEL}=${mesh.meshId}`]);
+    out.p('', 'Istio\'s webhooks are patched by istiod at run time (CA bundles, and the validator\'s failure policy); the chart Applications ignore those fields, so they stay in sync without fighting istiod. ' +
+      `Deleting an Application deletes what it applied, except the namespace Application, which never deletes ${code(ISTIO_SYSTEM_NAMESPACE)}.`);
+  }
+
+  private flux() {
+    const { out, mesh } = this;
+    const flux = mesh.delivery.flux!;
+    const ns = flux.namespace;
+    const hubMode = flux.mode === FluxMode.HUB;
+    out.p('', '## Delivering with Flux', '');
+    const targets = mesh.clusters.filter((c) => mesh.delivery.targets[c.name].fluxKubeConfigSecret !== undefined);
+    if (hubMode) {
+      const hub = flux.hubCluster ? this.byName.get(flux.hubCluster)! : undefined;
+      out.p(`One Flux, in ${hub ? `the cluster ${code(hub.name)}` : 'a management cluster'} (kubeconfig context ${code('$FLUX_CONTEXT')}), delivers every cluster from Git ` +
+        `through a kubeconfig Secret per cluster. Each cluster's steps are Flux Kustomizations and HelmReleases whose ${code('dependsOn')} ` +
+        'orders them, within the cluster and across clusters. Relies on Flux 2.3 or later (HelmRelease v2, Kustomization v1).', '');
+      out.p('**Once, in the Flux cluster.** Install Flux there (for example with `flux install`), and give it a kubeconfig for every cluster it delivers. ' +
+        'Flux cannot run the exec plugins of cloud CLIs, so each must carry a token or client certificate (for example of a service account with cluster-admin):', '');
+      const lines = [hub ? `FLUX_CONTEXT=\${FLUX_CONTEXT:-${this.ctx(hub)}}`
+        : ': "${FLUX_CONTEXT:?set FLUX_CONTEXT to the kubeconfig context of the cluster Flux runs in}"'];
+      for (const c of targets) {
+        lines.push(`kubectl config view --minify --flatten --context=${this.ctx(c)} | \\`,
+          `  kubectl --context="$FLUX_CONTEXT" -n ${ns} create secret generic ${mesh.delivery.targets[c.name].fluxKubeConfigSecret} --from-file=value=/dev/stdin`);
+      }
+      out.bash(lines);
+    } else {
+      out.p('Flux runs in every cluster and delivers only that cluster: each cluster\'s steps are Flux Kustomizations and HelmReleases whose ' +
+        `${code('dependsOn')} orders them within the cluster. The order across clusters is the order below, in which you start them. ` +
+        'Relies on Flux 2.3 or later (HelmRelease v2, Kustomization v1).', '');
+      out.p('**Once, in every cluster.** Install Flux (for example with `flux install --context=<context>`).');
+    }
+    if (flux.gitSecretName) {
+      out.p('', `The repository is read with the Secret ${code(flux.gitSecretName)} in ${code(ns)}${hubMode ? '' : ' of every cluster'}; create it with ` +
+        `${code(`flux create secret git ${flux.gitSecretName} --url=${this.repo.url} …`)}.`);
+    }
+    out.p('');
+    this.beforeDelivery();
+    out.p('', `**Deliver.** ${this.commitText()} Then apply the entry point` + (hubMode
+      ? ` to the Flux cluster, once (or point a Kustomization of your Flux bootstrap at ${code(`${FLUX_HUB_DIR}/`)} in this repository):` : ' of each cluster, in this order:'), '');
+    const controlPlanes = (clusters: ClusterPlan[]) => clusters.map((c) => `${mesh.meshId}-${c.name}-control-plane`);
+    const wait = (ctx: string, names: string[]) => names.map((n) => `kubectl --context=${ctx} -n ${ns} wait kustomization/${n} --for=condition=Ready --timeout=20m`);
+    if (hubMode) {
+      out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
+      out.p('', 'Flux then applies, in each cluster, the namespace, Istio\'s base and istiod charts, and the mesh objects, each step once the steps it depends on are ready; ' +
+        'a remote\'s charts wait for its primary\'s mesh objects (its exposed istiod):', '');
+      this.waveTable((s) => s.cluster);
+      this.remoteSecretsText('every cluster\'s control plane is ready');
+      if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+        out.p('', 'To wait for that:', '');
+        out.bash(wait('"$FLUX_CONTEXT"', controlPlanes(mesh.clusters)));
+      }
+    } else {
+      const primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
+      const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+      const start = (c: ClusterPlan) => [`kubectl --context=${this.ctx(c)} apply -f ${fluxClusterDir(c.name)}/`];
+      out.bash(primaries.flatMap(start));
+      if (remotes.length > 0) {
+        out.p('', 'A remote\'s install points at its primary\'s exposed istiod: start the remotes once their primaries\' mesh objects are ready:', '');
+        out.bash([...primaries.filter((c) => c.remotes.length > 0).flatMap((c) => wait(this.ctx(c), [`${mesh.meshId}-${c.name}-mesh`])), ...remotes.flatMap(start)]);
+      }
+      this.remoteSecretsText('every cluster\'s control plane is ready');
+      if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+        out.p('', 'To wait for that:', '');
+        out.bash(mesh.clusters.flatMap((c) => wait(this.ctx(c), controlPlanes([c]))));
+      }
+    }
+    out.p('', `**See that it converged.** Every Kustomization and HelmRelease of the mesh is ${code('Ready')}` +
+      (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');
+    out.bash(hubMode ? [`kubectl --context="$FLUX_CONTEXT" -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`]
+      : mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`));
+    out.p('', 'HelmReleases keep Flux\'s default of no drift detection, so Flux does not undo what istiod patches into Istio\'s webhooks at run time. ' +
+      `The namespace step never prunes, so removing it never deletes ${code(ISTIO_SYSTEM_NAMESPACE)}.`);
+  }
+
+  private sail() {
+    const { out, mesh } = this;
+    out.p('', '## Installing with the Sail Operator', '');
+    out.p(`${code(sailIstioDir('<cluster>') + '/')} holds each cluster's install as the Sail Operator's ${code('Istio')} resource ` +
+      `(version ${code(mesh.delivery.sailVersion!)}), with the same values as the istioctl and Helm inputs. Install the Sail Operator in every cluster ` +
+      `(a release that lists ${code(mesh.delivery.sailVersion!)}), then follow the steps above, replacing each cluster's istioctl or Helm commands with:`, '');
+    out.bash(mesh.clusters.flatMap((c) => [
+      `kubectl --context=${this.ctx(c)} apply -f ${sailIstioDir(c.name)}/`,
+      `kubectl --context=${this.ctx(c)} wait istio/default --for=condition=Ready --timeout=10m`,
+    ]));
+    out.p('', 'A GitOps tool can apply these directories in place of the Helm releases, in the same order.');
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The order in which Argo CD and Flux bring objects to each cluster, derived from the emitted
+ * objects alone (sync waves; `dependsOn` graphs and what each Flux Kustomization applies),
+ * keeps the same rules as the README's kubectl path (order-rules.ts). The steps that cannot be
+ * in Git yet (the CA secrets, the remote secrets) are placed where the plan, and the README
+ * with it, puts them.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec,
+} from '../src';
+import { largeMesh } from '../src/examples/large-meshes';
+import { expectOrder, OrderEvent, requiredOrder } from './order-rules';
+import { EmittedObject, MIXED_MESH, parseObjects, synth } from './support';
+import { Topology } from '../src/model/topology';
+
+const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' };
+const withDelivery = (spec: MeshSpec, flux: FluxOptions = {}): MeshSpec =>
+  ({ ...spec, delivery: { repository, argoCd: {}, flux } });
+
+const meshes: [string, MeshSpec][] = [
+  ['multi-primary', Topology.multiPrimary({ clusters: ['cluster1', 'cluster2'] })],
+  ['multi-primary on two networks', Topology.multiPrimaryMultiNetwork({ clusters: [{ name: 'cluster1', network: 'n1' }, { name: 'cluster2', network: 'n2' }] })],
+  ['primary-remote', Topology.primaryRemote({ primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'] })],
+  ['primary-remote on two networks', Topology.primaryRemoteMultiNetwork({
+    primary: { name: 'cluster1', network: 'n1', discoveryAddress: '192.0.2.10' }, remotes: [{ name: 'cluster2', network: 'n2' }],
+  })],
+  ['two primaries with remotes, one exposing istiod through istiod-external', MIXED_MESH],
+  ['12 clusters, primaries with remotes', largeMesh('primary-remote', 12)],
+];
+
+/** Which step of which cluster an emitted Argo CD Application or Flux object delivers, read from the object. */
+function stageOf(o: EmittedObject): 'namespace' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
+  const source = o.kind === 'Application' ? o.spec.source : undefined;
+  if (source?.chart === 'base' || o.spec?.chart?.spec?.chart === 'base') return 'base';
+  if (source?.chart === 'istiod' || o.spec?.chart?.spec?.chart === 'istiod') return 'istiod';
+  const p: string | undefined = source?.path ?? (o.kind === 'Kustomization' ? o.spec.path : undefined);
+  if (p === undefined) return undefined;
+  if (/\/clusters\/[^/]+\/namespace$/.test(p)) return 'namespace';
+  if (/\/clusters\/[^/]+\/mesh$/.test(p)) return 'objects';
+  if (/\/flux\/control-planes\/[^/]+$/.test(p)) return 'control-plane';
+  return undefined;
+}
+
+/** Where the plan puts the manual steps, relative to the waves: namespace and CA before any wave, remote secrets after one. */
+function manualTimes(plan: MeshPlan) {
+  const trust = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST)!;
+  const secrets = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
+  return { namespace: trust.afterWave + 0.25, cacerts: trust.afterWave + 0.5, attached: secrets === undefined ? undefined : secrets.afterWave + 0.5, secrets };
+}
+
+describe.each(meshes)('delivering %s', (_name, spec) => {
+  it('with Argo CD, the sync waves keep the install order', () => {
+    const { mesh, files } = synth(withDelivery(spec));
+    const plan = mesh.plan!;
+    const apps = parseObjects(files, (p) => p.startsWith('argocd/applications/'));
+    const wave = new Map<string, number>();
+    for (const app of apps) {
+      const stage = stageOf(app)!;
+      expect(stage, app.metadata.name).toBeDefined();
+      wave.set(`${app.metadata.labels![CLUSTER_LABEL]}/${stage}`, Number(app.metadata.annotations!['argocd.argoproj.io/sync-wave']));
+    }
+    const manual = manualTimes(plan);
+    const time = (e: OrderEvent): number | undefined => {
+      switch (e.what) {
+        case 'namespace': return Math.min(manual.namespace, wave.get(`${e.cluster}/namespace`) ?? Infinity);
+        case 'cacerts': return manual.cacerts;
+        case 'attached': return manual.attached;
+        default: return wave.get(`${e.cluster}/${e.what}`);
+      }
+    };
+    expectOrder(plan, (a, b) => {
+      const [ta, tb] = [time(a), time(b)];
+      return ta === undefined || tb === undefined ? undefined : ta < tb;
+    }, () => [...wave.entries()].map(([k, w]) => `${k}: wave ${w}`).join('\n'));
+  });
+
+  it('with one Flux for all clusters, the dependsOn graph keeps the install order', () => {
+    const { mesh, files } = synth(withDelivery(spec, { mode: FluxMode.HUB }));
+    const plan = mesh.plan!;
+    const graph = fluxGraph(plan, parseObjects(files, (p) => p.startsWith('flux/')));
+    expectOrder(plan, graph.precedes, graph.describe);
+  });
+
+  it('with Flux in every cluster, dependsOn keeps each cluster\'s order, and the README starts remotes after their primaries', () => {
+    const { mesh, files } = synth(withDelivery(spec, { mode: FluxMode.PER_CLUSTER }));
+    const plan = mesh.plan!;
+    const objects = parseObjects(files, (p) => p.startsWith('flux/'));
+    // Each cluster's Flux holds its own objects only: nothing it depends on may be elsewhere.
+    for (const c of plan.clusters) {
+      const own = objects.filter((o) => o.metadata.labels?.[CLUSTER_LABEL] === c.name);
+      const names = new Set(own.map((o) => `${o.kind}/${o.metadata.name}`));
+      for (const o of own) {
+        for (const d of o.spec.dependsOn ?? []) expect(names.has(`${o.kind}/${d.name}`), `${c.name}: ${o.metadata.name} depends on ${d.name}`).toBe(true);
+      }
+    }
+    const graph = fluxGraph(plan, objects);
+    const sameCluster = requiredOrder(plan).filter((r) => r.before.cluster === r.after.cluster && r.after.what !== 'attached' && r.before.what !== 'attached');
+    for (const rule of sameCluster) expect(graph.precedes(rule.before, rule.after), `${rule.before.cluster}: ${rule.before.what} before ${rule.after.what}`).toBe(true);
+
+    const readme = files.find((f) => f.path === 'README.md')!.content;
+    const flux = readme.slice(readme.indexOf('## Delivering with Flux'));
+    for (const c of plan.clusters.filter((k) => k.role === ClusterRole.REMOTE)) {
+      const start = flux.indexOf(`apply -f flux/clusters/${c.name}/`);
+      const primaryReady = flux.indexOf(`wait kustomization/${plan.meshId}-${c.controlPlaneCluster}-mesh `);
+      expect(start, `${c.name} is started`).toBeGreaterThan(0);
+      expect(primaryReady, `${c.controlPlaneCluster}'s mesh objects are awaited`).toBeGreaterThan(0);
+      expect(primaryReady).toBeLessThan(start);
+    }
+  });
+});
+
+/**
+ * The order Flux keeps, as a graph: a Kustomization or HelmRelease is reconciled only after
+ * what it depends on is ready; the HelmReleases of a control-plane Kustomization exist only once
+ * it is applied, and it is ready (it waits) only once they are. The manual steps are nodes too:
+ * the namespace and CA secret before everything, the remote secrets after every control plane and
+ * before the steps the plan says wait for them.
+ */
+function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
+  const id = (o: EmittedObject) => `${o.kind}/${o.metadata.name}`;
+  const edges = new Map<string, Set<string>>();
+  const edge = (from: string, to: string) => {
+    if (!edges.has(from)) edges.set(from, new Set());
+    edges.get(from)!.add(to);
+  };
+  const byStage = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'Kustomization' && o.kind !== 'HelmRelease') continue;
+    const cluster = o.metadata.labels![CLUSTER_LABEL];
+    const stage = stageOf(o);
+    expect(stage, id(o)).toBeDefined();
+    byStage.set(`${cluster}/${stage}`, id(o));
+    for (const d of o.spec.dependsOn ?? []) edge(`${o.kind}/${d.name}`, id(o));
+    edge('manual/cacerts', id(o));
+  }
+  edge('manual/namespace', 'manual/cacerts');
+  // A control-plane Kustomization applies its cluster's HelmReleases and waits for them.
+  for (const c of plan.clusters) {
+    const ks = byStage.get(`${c.name}/control-plane`)!;
+    const base = byStage.get(`${c.name}/base`)!;
+    const istiod = byStage.get(`${c.name}/istiod`)!;
+    expect([ks, base, istiod].every(Boolean), c.name).toBe(true);
+    const applied = objects.find((o) => id(o) === ks)!.spec.path as string;
+    expect(applied.endsWith(`/flux/control-planes/${c.name}`), `${ks} applies ${c.name}'s HelmReleases`).toBe(true);
+    // Its HelmReleases start once what it depends on is ready; what depends on it waits for them.
+    const upstream = [...edges.entries()].filter(([, tos]) => tos.has(ks)).map(([from]) => from);
+    const downstream = [...(edges.get(ks) ?? [])];
+    edges.delete(ks);
+    for (const hr of [base, istiod]) {
+      for (const from of upstream) edge(from, hr);
+      for (const to of downstream) edge(hr, to);
+    }
+  }
+  const secrets = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
+  if (secrets) {
+    for (const c of plan.clusters) edge(byStage.get(`${c.name}/istiod`)!, 'manual/remote-secrets');
+    for (const s of secrets.before) edge('manual/remote-secrets', byStage.get(`${s.cluster}/objects`)!);
+  }
+  const node = (e: OrderEvent): string | undefined => {
+    if (e.what === 'namespace') return 'manual/namespace';
+    if (e.what === 'cacerts') return 'manual/cacerts';
+    if (e.what === 'attached') return secrets ? 'manual/remote-secrets' : undefined;
+    return byStage.get(`${e.cluster}/${e.what}`);
+  };
+  const reachable = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      for (const next of edges.get(n) ?? []) {
+        if (next === to) return true;
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return false;
+  };
+  return {
+    precedes: (a: OrderEvent, b: OrderEvent) => {
+      const [na, nb] = [node(a), node(b)];
+      return na === undefined || nb === undefined ? undefined : reachable(na, nb);
+    },
+    describe: () => [...edges.entries()].map(([f, t]) => `${f} -> ${[...t].join(', ')}`).join('\n'),
+  };
+}

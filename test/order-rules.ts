@@ -1,0 +1,72 @@
+import { expect } from 'vitest';
+import { ClusterRole, MeshPlan } from '../src';
+
+/**
+ * What happens to a cluster during an install, whatever delivers it: its namespace exists
+ * (with its network label and control-plane annotation), its CA secret exists, Istio's base
+ * chart (CRDs) and istiod chart are in, its mesh objects are applied, and (for the cluster
+ * being read) a primary holds its remote secret.
+ */
+export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'attached';
+
+export interface OrderEvent {
+  readonly cluster: string;
+  readonly what: Happening;
+}
+
+export interface Precedence {
+  readonly before: OrderEvent;
+  readonly after: OrderEvent;
+  readonly why: string;
+}
+
+const ev = (cluster: string, what: Happening): OrderEvent => ({ cluster, what });
+
+/**
+ * The order every delivery must keep on empty clusters, the same rules for the README's
+ * kubectl path and for Argo CD's waves and Flux's dependencies.
+ */
+export function requiredOrder(plan: MeshPlan): Precedence[] {
+  const rules: Precedence[] = [];
+  const byName = new Map(plan.clusters.map((c) => [c.name, c]));
+  for (const c of plan.clusters) {
+    const n = c.name;
+    rules.push(
+      { before: ev(n, 'namespace'), after: ev(n, 'cacerts'), why: 'the CA secret lives in the istio-system namespace' },
+      { before: ev(n, 'cacerts'), after: ev(n, 'istiod'), why: 'istiod starts with the shared CA, or it makes its own root' },
+      { before: ev(n, 'namespace'), after: ev(n, 'base'), why: 'the namespace, its network label and control-plane annotation exist before the install' },
+      { before: ev(n, 'base'), after: ev(n, 'istiod'), why: 'Istio\'s CRDs come with the base chart, before istiod' },
+    );
+    if (c.hasMeshObjects) {
+      rules.push({ before: ev(n, 'istiod'), after: ev(n, 'objects'), why: 'Istio\'s CRDs and injector exist before its objects and gateway pods' });
+    }
+    if (c.role === ClusterRole.REMOTE) {
+      const primary = byName.get(c.controlPlaneCluster)!;
+      rules.push({ before: ev(primary.name, 'istiod'), after: ev(n, 'base'), why: 'the primary runs istiod before its remotes are installed' });
+      if (primary.hasMeshObjects) {
+        rules.push({ before: ev(primary.name, 'objects'), after: ev(n, 'base'), why: 'the primary exposes istiod before its remotes point at it' });
+      }
+      rules.push({ before: ev(n, 'istiod'), after: ev(n, 'attached'), why: 'a remote is installed before its primary attaches it' });
+      if (c.hasMeshObjects) {
+        rules.push({ before: ev(n, 'attached'), after: ev(n, 'objects'), why: 'a remote\'s gateway pods are configured only once its primary reads the cluster' });
+      }
+    }
+  }
+  return rules;
+}
+
+/**
+ * Checks every rule against an observed order. `precedes(a, b)` says whether a is sure to
+ * have happened before b; `undefined` when one of them does not happen at all.
+ */
+export function expectOrder(plan: MeshPlan, precedes: (a: OrderEvent, b: OrderEvent) => boolean | undefined, describe: () => string) {
+  const broken: string[] = [];
+  for (const rule of requiredOrder(plan)) {
+    const holds = precedes(rule.before, rule.after);
+    if (holds !== true) {
+      broken.push(`${rule.before.cluster} ${rule.before.what} ${holds === undefined ? '(or its successor) never happens' : 'does not come'} before ` +
+        `${rule.after.cluster} ${rule.after.what}: ${rule.why}`);
+    }
+  }
+  expect(broken, `${broken.join('\n')}\n${describe()}`).toEqual([]);
+}
