@@ -235,7 +235,7 @@ describe('names that are object keys in JavaScript', () => {
   it('synthesizes clusters "a" and "a-verify" side by side, whose ids once collided', () => {
     const mesh = new IstioMulticlusterMesh(new App(), 'm', { clusters: [{ name: 'a', network: 'n' }, { name: 'a-verify', network: 'n' }] });
     const paths = renderMeshFiles(mesh).map((f) => f.path);
-    expect(paths).toContain('a/verify/10-helloworld.yaml');
-    expect(paths).toContain('a-verify/verify/10-helloworld.yaml');
+    expect(paths).toContain('verify/a/10-helloworld.yaml');
+    expect(paths).toContain('verify/a-verify/10-helloworld.yaml');
   });
 });

@@ -1,4 +1,9 @@
 /** The independent schemas every emitted object is validated against (see schema.test.ts). */
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
+import { HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
@@ -10,12 +15,23 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { sailSchemaErrors } from './sail-schema';
 
 
 interface Validatable {
   validate(): void;
 }
 type ModelClass = new (data: any) => Validatable;
+
+/** The Sail Operator's `Istio`, checked against the CRD's schema as the API server would. */
+class SailIstio implements Validatable {
+  constructor(private readonly data: unknown) {}
+
+  public validate(): void {
+    const errors = sailSchemaErrors(this.data);
+    if (errors.length > 0) throw new Error(`Istio: ${errors.join('; ')}`);
+  }
+}
 
 /** `${apiVersion}/${kind}` → the model that validates it. Only these kinds may be emitted. */
 export const MODELS: Record<string, ModelClass> = {
@@ -31,6 +47,12 @@ export const MODELS: Record<string, ModelClass> = {
   'networking.istio.io/v1/VirtualService': VirtualService,
   // Its schema covers only apiVersion, kind and metadata: spec is free-form in the CRD.
   'install.istio.io/v1alpha1/IstioOperator': IstioOperator,
+  'argoproj.io/v1alpha1/Application': Application,
+  'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
+  'source.toolkit.fluxcd.io/v1/HelmRepository': HelmRepository,
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': HelmRelease,
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
+  'sailoperator.io/v1/Istio': SailIstio,
 };
 
 export const typeKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${o.apiVersion}/${o.kind}`;

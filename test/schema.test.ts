@@ -12,7 +12,7 @@
  */
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { MeshFile, Topology, VerificationClient } from '../src';
+import { KUSTOMIZATION_FILE, MeshFile, Topology, VerificationClient } from '../src';
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
 import { MODELS, typeKey, validateObject } from './object-schemas';
 import { MIXED_MESH, renderSeedFiles, synth } from './support';
@@ -22,21 +22,25 @@ import { MIXED_MESH, renderSeedFiles, synth } from './support';
 // ---------------------------------------------------------------------------------------------
 
 /** Istio's Helm values: YAML, but not Kubernetes objects, so no schema applies. */
-const isHelmValues = (path: string) => /^[^/]+\/install\/helm\/[^/]+\.values\.yaml$/.test(path);
-const isIstioOperator = (path: string) => /^[^/]+\/install\/istio-operator\.yaml$/.test(path);
+const isHelmValues = (path: string) => /^install\/[^/]+\/helm\/[^/]+\.values\.yaml$/.test(path);
+const isIstioOperator = (path: string) => /^install\/[^/]+\/istio-operator\.yaml$/.test(path);
 
 interface Document {
   readonly file: string;
   readonly object: any;
 }
 
-/** Every document of every YAML file; fails on a file that is neither YAML nor the README. */
+/** Every document of every YAML file; fails on a file that is neither YAML, a kustomize file nor the README. */
 function documentsOf(files: MeshFile[]): { objects: Document[]; helmValues: Document[] } {
   const objects: Document[] = [];
   const helmValues: Document[] = [];
   for (const f of files) {
     if (f.path === 'README.md') continue;
-    if (!f.path.endsWith('.yaml')) throw new Error(`unexpected file ${f.path}: neither YAML nor the README`);
+    if (f.path.endsWith(`/${KUSTOMIZATION_FILE}`)) {
+      expect(yaml.load(f.content), f.path).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' });
+      continue;
+    }
+    if (!f.path.endsWith('.yaml')) throw new Error(`unexpected file ${f.path}: neither YAML, a Kustomization nor the README`);
     const docs = yaml.loadAll(f.content).map((object) => ({ file: f.path, object }));
     (isHelmValues(f.path) ? helmValues : objects).push(...docs);
   }
@@ -69,6 +73,14 @@ const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   'autoscaling/v2/HorizontalPodAutoscaler': ['istio-eastwestgateway'],
   'networking.istio.io/v1/Gateway': ['istiod-gateway', 'cross-network-gateway'],
   'networking.istio.io/v1/VirtualService': ['istiod-vs'],
+  // The delivery objects are ours: named after the mesh, and for a cluster's steps after the cluster and step.
+  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|istio-base|istiod|mesh)$/],
+  'source.toolkit.fluxcd.io/v1/GitRepository': [/^[a-z0-9-]+-repository$/],
+  'source.toolkit.fluxcd.io/v1/HelmRepository': [/^[a-z0-9-]+-istio-charts$/],
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': [/^[a-z0-9-]+-(istio-base|istiod)$/],
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|control-plane|mesh)$/],
+  // The Sail Operator's documented name for a cluster's one Istio.
+  'sailoperator.io/v1/Istio': ['default'],
 };
 
 /** The hash cdk8s appends to generated names (`<path>-c8a1b2c3`). */
@@ -100,7 +112,7 @@ describe('every emitted object validates against its schema', () => {
 
   it.each(MESHES)('%s: Helm values files are skipped by path, and are the only files skipped', (_name, files) => {
     const { objects, helmValues } = documentsOf(files);
-    const clusters = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]));
+    const clusters = new Set(files.filter((f) => f.path.startsWith('install/')).map((f) => f.path.split('/')[1]));
     // base and istiod values for every cluster, each a single plain map without apiVersion/kind
     expect(new Set(helmValues.map((d) => d.file)).size).toBe(2 * clusters.size);
     for (const { file, object } of helmValues) {
@@ -137,7 +149,7 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
       expect(name, where).toBeTypeOf('string');
       expect(name, where).not.toMatch(CDK8S_HASH_SUFFIX);
       if (object.kind === 'IstioOperator') {
-        expect(name, `${where}: named after its cluster`).toBe(file.split('/')[0]);
+        expect(name, `${where}: named after its cluster`).toBe(file.split('/')[1]);
       } else {
         const allowed = ISTIO_NAMES[typeKey(object)] ?? [];
         const matches = allowed.some((a) => (typeof a === 'string' ? a === name : a.test(name)));
@@ -148,7 +160,8 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
 
   it('uses exactly Istio\'s names for the objects of a multi-network primary with remotes', () => {
     const files = MESHES.find(([name]) => name === 'primary-remote-multi-network')![1];
-    const names = new Set(documentsOf(files).objects.map((d) => `${d.object.kind} ${d.object.metadata.name}`));
+    const installed = documentsOf(files).objects.filter((d) => /^(clusters|verify)\//.test(d.file) || isIstioOperator(d.file));
+    const names = new Set(installed.map((d) => `${d.object.kind} ${d.object.metadata.name}`));
     expect([...names].sort()).toEqual([
       'Deployment curl',
       'Deployment helloworld-v1',

@@ -58,7 +58,11 @@ export function parseObjects(files: MeshFile[], filter: (path: string) => boolea
 
 /** What `kubectl apply -R -f clusters/<cluster>/` applies: the cluster's namespace and mesh objects. */
 export function appliedObjects(files: MeshFile[], cluster: string): EmittedObject[] {
-  return parseObjects(files, (p) => p.startsWith(`clusters/${cluster}/`));
+  // In apply order: the namespace, then the mesh objects.
+  return [
+    ...parseObjects(files, (p) => p.startsWith(`clusters/${cluster}/namespace/`)),
+    ...parseObjects(files, (p) => p.startsWith(`clusters/${cluster}/mesh/`)),
+  ];
 }
 
 /** The verification workloads of one cluster. */
