@@ -62,10 +62,10 @@ export class DeliveryReadme {
   }
 
   /** Steps grouped by wave, as a table. */
-  private waveTable(label: (s: DeliveryStep) => string) {
+  private waveTable(label: (s: DeliveryStep) => string, column = 'Wave') {
     const waves = new Map<number, DeliveryStep[]>();
     for (const s of this.mesh.delivery.steps) waves.set(s.wave, [...(waves.get(s.wave) ?? []), s]);
-    this.out.p('| Wave | Step | Clusters |', '| --- | --- | --- |');
+    this.out.p(`| ${column} | Step | Clusters |`, '| --- | --- | --- |');
     for (const [wave, steps] of [...waves.entries()].sort((a, b) => a[0] - b[0])) {
       const stages = [...new Set(steps.map((s) => s.stage))];
       for (const stage of stages) {
@@ -105,8 +105,8 @@ export class DeliveryReadme {
     lines.push(`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} patch configmap argocd-cm --type merge --patch-file /dev/stdin <<'EOF'`, 'data:',
       `  ${APPLICATION_HEALTH_KEY}: |`, ...APPLICATION_HEALTH_LUA.trimEnd().split('\n').map((l) => `    ${l}`), 'EOF');
     out.bash(lines);
-    out.p('', `A private repository also needs its credentials in Argo CD (${code(`argocd repo add ${this.repo.url} …`)}). ` +
-      (argo.project === 'default' ? '' : `The project ${code(argo.project)} must allow this repository, Istio's chart repository, every cluster and cluster-scoped resources. `), '');
+    out.p('', `A private repository also needs its credentials in Argo CD (${code(`argocd repo add ${this.repo.url} …`)}).` +
+      (argo.project === 'default' ? '' : ` The project ${code(argo.project)} must allow this repository, Istio's chart repository, every cluster and cluster-scoped resources.`), '');
     this.beforeDelivery();
     out.p('', `**Deliver.** ${this.commitText()} Then apply the root Application, once:`, '');
     out.bash([`kubectl --context="$ARGOCD_CONTEXT" apply -f ${ARGO_CD_ROOT_DIR}/`]);
@@ -168,7 +168,7 @@ export class DeliveryReadme {
       out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
       out.p('', 'Flux then applies, in each cluster, the namespace, Istio\'s base and istiod charts, and the mesh objects, each step once the steps it depends on are ready; ' +
         'a remote\'s charts wait for its primary\'s mesh objects (its exposed istiod):', '');
-      this.waveTable((s) => s.cluster);
+      this.waveTable((s) => s.cluster, 'Stage');
       this.remoteSecretsText('every cluster\'s control plane is ready');
       if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
         out.p('', 'To wait for that:', '');
