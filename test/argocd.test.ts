@@ -4,21 +4,18 @@
  * are synced wave by wave.
  */
 import { Application as ArgoApplicationModel } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { ApiObject, App } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { guideTopologies } from './support';
+import { dir, filesOf, objectsOf, Rendered, renderWith } from './delivery-renderer';
 import { describe, expect, it } from 'vitest';
 import { DeliverySpec } from '../src/model/delivery-spec';
 import { DeliveryStage } from '../src/model/delivery-names';
 import { MeshSpec } from '../src/model/mesh-spec';
-import { Topology } from '../src/model/topology';
 import { DeliveryStep } from '../src/plan/delivery-plan';
-import { MeshPlan, planMesh } from '../src/plan/mesh-plan';
 import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, renderArgoCd } from '../src/render/delivery/argocd';
 import { renderBaseChartValues, renderIstiodChartValues } from '../src/render/install/helm-values';
-import { IstioInstallValues, istioInstallValues } from '../src/render/install/istio-values';
 import { commonLabels, meshLabels } from '../src/render/labels';
 import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR } from '../src/render/layout';
-import { OutputDirectory } from '../src/render/output-directory';
 
 const REPO_URL = 'https://git.example.com/platform/mesh.git';
 const CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -29,22 +26,7 @@ const DELIVERY: DeliverySpec = { repository: { url: REPO_URL, path: 'meshes/prod
 const VERSION = '1.30.3';
 
 const TOPOLOGIES: Record<string, MeshSpec> = {
-  'multi-primary': Topology.multiPrimary({
-    istioVersion: VERSION, delivery: DELIVERY, clusters: ['cluster1', 'cluster2'],
-  }),
-  'multi-primary-multi-network': Topology.multiPrimaryMultiNetwork({
-    istioVersion: VERSION, delivery: DELIVERY,
-    clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
-  }),
-  'primary-remote': Topology.primaryRemote({
-    istioVersion: VERSION, delivery: DELIVERY,
-    primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'],
-  }),
-  'primary-remote-multi-network': Topology.primaryRemoteMultiNetwork({
-    istioVersion: VERSION, delivery: DELIVERY,
-    primary: { name: 'cluster1', network: 'network1', discoveryAddress: '192.0.2.10' },
-    remotes: [{ name: 'cluster2', network: 'network2' }],
-  }),
+  ...guideTopologies({ istioVersion: VERSION, delivery: DELIVERY }),
   // Two primaries, each with a remote; clusters addressed by registered name, by a name of
   // their own in Argo CD, and by API server URL.
   'mixed': {
@@ -67,34 +49,8 @@ const MIXED_DESTINATIONS: Record<string, object> = {
   'west-remote': { server: 'https://west-remote.example.com:6443' },
 };
 
-interface Rendered {
-  readonly plan: MeshPlan;
-  readonly values: Map<string, IstioInstallValues>;
-  readonly dirs: OutputDirectory[];
-}
+const render = (spec: MeshSpec) => renderWith(renderArgoCd, spec);
 
-function render(spec: MeshSpec): Rendered {
-  const plan = planMesh(spec);
-  const values = new Map(plan.clusters.map((c) => [c.name, istioInstallValues(plan, c)]));
-  const scope = new Construct(new App(), 'mesh');
-  return { plan, values, dirs: renderArgoCd(scope, plan, values) };
-}
-
-/** A directory's files, in order, each with the objects the writer would put in it. */
-function filesOf(dir: OutputDirectory): { name: string; objects: any[] }[] {
-  return dir.chart!.files.map((f) => ({
-    name: f.name,
-    objects: f.scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson()),
-  }));
-}
-
-function dir(r: Rendered, path: string): OutputDirectory {
-  const found = r.dirs.find((d) => d.path === path);
-  expect(found, `directory ${path}`).toBeDefined();
-  return found!;
-}
-
-const objectsOf = (d: OutputDirectory) => filesOf(d).flatMap((f) => f.objects);
 const rootOf = (r: Rendered) => objectsOf(dir(r, ARGO_CD_ROOT_DIR))[0];
 const childrenOf = (r: Rendered) => objectsOf(dir(r, ARGO_CD_APPLICATIONS_DIR));
 

@@ -10,21 +10,16 @@ import {
   CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec,
 } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
+import { PrecedenceGraph } from './graph';
 import { expectOrder, OrderEvent, requiredOrder } from './order-rules';
-import { EmittedObject, MIXED_MESH, parseObjects, synth } from './support';
-import { Topology } from '../src/model/topology';
+import { EmittedObject, guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
 
 const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' };
 const withDelivery = (spec: MeshSpec, flux: FluxOptions = {}): MeshSpec =>
   ({ ...spec, delivery: { repository, argoCd: {}, flux } });
 
 const meshes: [string, MeshSpec][] = [
-  ['multi-primary', Topology.multiPrimary({ clusters: ['cluster1', 'cluster2'] })],
-  ['multi-primary on two networks', Topology.multiPrimaryMultiNetwork({ clusters: [{ name: 'cluster1', network: 'n1' }, { name: 'cluster2', network: 'n2' }] })],
-  ['primary-remote', Topology.primaryRemote({ primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'] })],
-  ['primary-remote on two networks', Topology.primaryRemoteMultiNetwork({
-    primary: { name: 'cluster1', network: 'n1', discoveryAddress: '192.0.2.10' }, remotes: [{ name: 'cluster2', network: 'n2' }],
-  })],
+  ...Object.entries(guideTopologies()),
   ['two primaries with remotes, one exposing istiod through istiod-external', MIXED_MESH],
   ['12 clusters, primaries with remotes', largeMesh('primary-remote', 12)],
 ];
@@ -119,11 +114,7 @@ describe.each(meshes)('delivering %s', (_name, spec) => {
  */
 function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   const id = (o: EmittedObject) => `${o.kind}/${o.metadata.name}`;
-  const edges = new Map<string, Set<string>>();
-  const edge = (from: string, to: string) => {
-    if (!edges.has(from)) edges.set(from, new Set());
-    edges.get(from)!.add(to);
-  };
+  const graph = new PrecedenceGraph();
   const byStage = new Map<string, string>();
   for (const o of objects) {
     if (o.kind !== 'Kustomization' && o.kind !== 'HelmRelease') continue;
@@ -131,10 +122,10 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     const stage = stageOf(o);
     expect(stage, id(o)).toBeDefined();
     byStage.set(`${cluster}/${stage}`, id(o));
-    for (const d of o.spec.dependsOn ?? []) edge(`${o.kind}/${d.name}`, id(o));
-    edge('manual/cacerts', id(o));
+    for (const d of o.spec.dependsOn ?? []) graph.edge(`${o.kind}/${d.name}`, id(o));
+    graph.edge('manual/cacerts', id(o));
   }
-  edge('manual/namespace', 'manual/cacerts');
+  graph.edge('manual/namespace', 'manual/cacerts');
   // A control-plane Kustomization applies its cluster's HelmReleases and waits for them.
   for (const c of plan.clusters) {
     const ks = byStage.get(`${c.name}/control-plane`)!;
@@ -144,18 +135,18 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     const applied = objects.find((o) => id(o) === ks)!.spec.path as string;
     expect(applied.endsWith(`/flux/control-planes/${c.name}`), `${ks} applies ${c.name}'s HelmReleases`).toBe(true);
     // Its HelmReleases start once what it depends on is ready; what depends on it waits for them.
-    const upstream = [...edges.entries()].filter(([, tos]) => tos.has(ks)).map(([from]) => from);
-    const downstream = [...(edges.get(ks) ?? [])];
-    edges.delete(ks);
+    const upstream = graph.predecessors(ks).filter((p) => p !== 'manual/cacerts');
+    const downstream = graph.successors(ks);
+    graph.removeOutgoing(ks);
     for (const hr of [base, istiod]) {
-      for (const from of upstream) edge(from, hr);
-      for (const to of downstream) edge(hr, to);
+      for (const from of upstream) graph.edge(from, hr);
+      for (const to of downstream) graph.edge(hr, to);
     }
   }
   const secrets = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
   if (secrets) {
-    for (const c of plan.clusters) edge(byStage.get(`${c.name}/istiod`)!, 'manual/remote-secrets');
-    for (const s of secrets.before) edge('manual/remote-secrets', byStage.get(`${s.cluster}/objects`)!);
+    for (const c of plan.clusters) graph.edge(byStage.get(`${c.name}/istiod`)!, 'manual/remote-secrets');
+    for (const s of secrets.before) graph.edge('manual/remote-secrets', byStage.get(`${s.cluster}/objects`)!);
   }
   const node = (e: OrderEvent): string | undefined => {
     if (e.what === 'namespace') return 'manual/namespace';
@@ -163,26 +154,11 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     if (e.what === 'attached') return secrets ? 'manual/remote-secrets' : undefined;
     return byStage.get(`${e.cluster}/${e.what}`);
   };
-  const reachable = (from: string, to: string): boolean => {
-    const seen = new Set<string>();
-    const stack = [from];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      for (const next of edges.get(n) ?? []) {
-        if (next === to) return true;
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
-        }
-      }
-    }
-    return false;
-  };
   return {
     precedes: (a: OrderEvent, b: OrderEvent) => {
       const [na, nb] = [node(a), node(b)];
-      return na === undefined || nb === undefined ? undefined : reachable(na, nb);
+      return na === undefined || nb === undefined ? undefined : graph.precedes(na, nb);
     },
-    describe: () => [...edges.entries()].map(([f, t]) => `${f} -> ${[...t].join(', ')}`).join('\n'),
+    describe: () => graph.describe(),
   };
 }

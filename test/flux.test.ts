@@ -8,19 +8,19 @@ import { HelmRelease as FluxHelmReleaseModel } from '@kubernetes-models/flux-cd/
 import { Kustomization as FluxKustomizationModel } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { GitRepository as FluxGitRepositoryModel } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { HelmRepository as FluxHelmRepositoryModel } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
-import { ApiObject, App } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { PrecedenceGraph } from './graph';
+import { guideTopologies } from './support';
+import { dir, filesOf, objectsOf, Rendered, renderWith } from './delivery-renderer';
 import { describe, expect, it } from 'vitest';
 import { DeliverySpec, FluxMode, FluxOptions } from '../src/model/delivery-spec';
 import { MeshSpec } from '../src/model/mesh-spec';
 import { Topology } from '../src/model/topology';
-import { ClusterRole, MeshPlan, planMesh } from '../src/plan/mesh-plan';
+import { ClusterRole } from '../src/plan/mesh-plan';
 import { renderFlux } from '../src/render/delivery/flux';
 import { renderBaseChartValues, renderIstiodChartValues } from '../src/render/install/helm-values';
-import { IstioInstallValues, istioInstallValues } from '../src/render/install/istio-values';
 import { CLUSTER_LABEL, commonLabels, meshLabels } from '../src/render/labels';
 import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir } from '../src/render/layout';
-import { OutputDirectory } from '../src/render/output-directory';
 
 const REPO_URL = 'https://git.example.com/platform/mesh.git';
 const CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -36,20 +36,7 @@ const SCHEMAS: Record<string, new (data: any) => { validate(): void }> = {
 };
 
 const TOPOLOGIES: Record<string, MeshSpec> = {
-  'multi-primary': Topology.multiPrimary({ istioVersion: VERSION, delivery: DELIVERY, clusters: ['cluster1', 'cluster2'] }),
-  'multi-primary-multi-network': Topology.multiPrimaryMultiNetwork({
-    istioVersion: VERSION, delivery: DELIVERY,
-    clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
-  }),
-  'primary-remote': Topology.primaryRemote({
-    istioVersion: VERSION, delivery: DELIVERY,
-    primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'],
-  }),
-  'primary-remote-multi-network': Topology.primaryRemoteMultiNetwork({
-    istioVersion: VERSION, delivery: DELIVERY,
-    primary: { name: 'cluster1', network: 'network1', discoveryAddress: '192.0.2.10' },
-    remotes: [{ name: 'cluster2', network: 'network2' }],
-  }),
+  ...guideTopologies({ istioVersion: VERSION, delivery: DELIVERY }),
   // Two primaries, each with a remote; one cluster with a kubeconfig Secret of its own name.
   'mixed': {
     istioVersion: VERSION,
@@ -76,35 +63,8 @@ const MODES: Record<ModeName, (spec: MeshSpec) => MeshSpec> = {
   'per cluster': (spec) => withFlux({ ...spec, clusters: spec.clusters.map(({ delivery, ...c }) => c) }, { mode: FluxMode.PER_CLUSTER }),
 };
 
-interface Rendered {
-  readonly spec: MeshSpec;
-  readonly plan: MeshPlan;
-  readonly values: Map<string, IstioInstallValues>;
-  readonly dirs: OutputDirectory[];
-}
+const render = (spec: MeshSpec) => renderWith(renderFlux, spec);
 
-function render(spec: MeshSpec): Rendered {
-  const plan = planMesh(spec);
-  const values = new Map(plan.clusters.map((c) => [c.name, istioInstallValues(plan, c)]));
-  const scope = new Construct(new App(), 'mesh');
-  return { spec, plan, values, dirs: renderFlux(scope, plan, values) };
-}
-
-/** A directory's files, in order, each with the objects the writer would put in it. */
-function filesOf(dir: OutputDirectory): { name: string; objects: any[] }[] {
-  return dir.chart!.files.map((f) => ({
-    name: f.name,
-    objects: f.scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson()),
-  }));
-}
-
-function dir(r: Rendered, path: string): OutputDirectory {
-  const found = r.dirs.find((d) => d.path === path);
-  expect(found, `directory ${path}`).toBeDefined();
-  return found!;
-}
-
-const objectsOf = (d: OutputDirectory) => filesOf(d).flatMap((f) => f.objects);
 const allObjects = (r: Rendered) => r.dirs.flatMap(objectsOf);
 const isHub = (r: Rendered) => r.plan.delivery.flux!.mode === FluxMode.HUB;
 const clusterOf = (o: any): string => o.metadata.labels[CLUSTER_LABEL];
@@ -148,40 +108,22 @@ const findOptional = (objects: any[], cluster: string, stage: ReturnType<typeof 
  */
 function readyOrder(r: Rendered, objects: any[]) {
   const id = (o: any) => `${o.kind}/${o.metadata.name}`;
-  const edges = new Map<string, Set<string>>();
-  const edge = (from: string, to: string) => {
-    if (!edges.has(from)) edges.set(from, new Set());
-    edges.get(from)!.add(to);
-  };
+  const graph = new PrecedenceGraph();
   const dependsOn = (o: any): string[] => (o.spec.dependsOn ?? []).map((d: any) => `${o.kind}/${d.name}`);
   for (const o of objects.filter((x) => x.kind === 'Kustomization' || x.kind === 'HelmRelease')) {
-    for (const d of dependsOn(o)) edge(d, id(o));
+    for (const d of dependsOn(o)) graph.edge(d, id(o));
   }
   for (const ks of objects.filter((o) => o.kind === 'Kustomization' && stageOf(o) === 'control-plane')) {
     const cluster = clusterOf(ks);
     expect(ks.spec.path).toBe(`./${r.plan.delivery.repository!.path === '.' ? '' : `${r.plan.delivery.repository!.path}/`}${fluxControlPlaneDir(cluster)}`);
     for (const hr of objectsOf(dir(r, fluxControlPlaneDir(cluster)))) {
-      for (const d of dependsOn(ks)) edge(d, id(hr));
-      if (ks.spec.wait === true) edge(id(hr), id(ks));
+      for (const d of dependsOn(ks)) graph.edge(d, id(hr));
+      if (ks.spec.wait === true) graph.edge(id(hr), id(ks));
     }
   }
-  const reachable = (from: string, to: string): boolean => {
-    const seen = new Set<string>();
-    const stack = [from];
-    while (stack.length > 0) {
-      for (const next of edges.get(stack.pop()!) ?? []) {
-        if (next === to) return true;
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
-        }
-      }
-    }
-    return false;
-  };
   return {
-    precedes: (a: any, b: any) => reachable(id(a), id(b)),
-    describe: () => [...edges.entries()].map(([f, t]) => `${f} -> ${[...t].join(', ')}`).join('\n'),
+    precedes: (a: any, b: any) => graph.precedes(id(a), id(b)),
+    describe: () => graph.describe(),
   };
 }
 

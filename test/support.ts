@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshSpec, renderMeshFiles, seedTopologies } from '../src';
+import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshOptions, MeshSpec, renderMeshFiles, seedTopologies, Topology } from '../src';
 
 /** A Kubernetes-style object read back from generated YAML, with the file it came from. */
 export interface EmittedObject {
@@ -100,3 +100,22 @@ export const MIXED_MESH: MeshSpec = {
     { name: 'west-2', network: 'west', controlPlaneCluster: 'west-1' },
   ],
 };
+
+/**
+ * The four topologies of Istio's guide with its names (cluster1 and cluster2; network1 and
+ * network2 where there are two), built with the presets and the given mesh-wide options.
+ */
+export function guideTopologies(options: MeshOptions = {}): Record<string, MeshSpec> {
+  return {
+    'multi-primary': Topology.multiPrimary({ ...options, clusters: ['cluster1', 'cluster2'] }),
+    'multi-primary-multi-network': Topology.multiPrimaryMultiNetwork({
+      ...options, clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
+    }),
+    'primary-remote': Topology.primaryRemote({ ...options, primary: { name: 'cluster1', discoveryAddress: '192.0.2.10' }, remotes: ['cluster2'] }),
+    'primary-remote-multi-network': Topology.primaryRemoteMultiNetwork({
+      ...options,
+      primary: { name: 'cluster1', network: 'network1', discoveryAddress: '192.0.2.10' },
+      remotes: [{ name: 'cluster2', network: 'network2' }],
+    }),
+  };
+}
