@@ -9,7 +9,9 @@ import { App } from 'cdk8s';
 import fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { ClusterSpec, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, renderMeshFiles, validateMesh } from '../src';
+import {
+  ClusterSpec, DEFAULT_ISTIO_VERSION, FluxMode, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, renderMeshFiles, SAIL_ISTIO_VERSIONS, validateMesh,
+} from '../src';
 import { validateObject } from './object-schemas';
 import { loadAllYaml11 } from './yaml11';
 
@@ -34,7 +36,7 @@ const annotationKey = fc.oneof(
 const annotationValue = fc.oneof(fc.constantFrom('0x1F', 'yes', '1:20', 'null', '', '~', '3_e2', ' lead', 'a: b', '- x', '#c', '"q"', "'s'", 'multi\nline'), fc.string());
 const annotations = fc.dictionary(annotationKey, annotationValue, { maxKeys: 4 });
 const minors = fc.integer({ min: 24, max: 33 });
-const version = fc.tuple(minors, fc.nat(12), fc.boolean()).map(([minor, patch, v]) => `${v ? 'v' : ''}1.${minor}.${patch}`);
+const version = fc.oneof(fc.constantFrom('1.30.3', 'v1.29.6', '1.28.1'), fc.tuple(minors, fc.nat(12), fc.boolean()).map(([minor, patch, v]) => `${v ? 'v' : ''}1.${minor}.${patch}`));
 
 /** A valid description: unique names, remotes of primaries, a discovery address wherever remotes need one. */
 const validMesh: fc.Arbitrary<MeshSpec> = fc.record({
@@ -47,7 +49,11 @@ const validMesh: fc.Arbitrary<MeshSpec> = fc.record({
     network: fc.nat(), remoteOf: fc.option(fc.nat(), { nil: undefined }),
     address: fc.oneof(ipv4, ipv6, dnsName), annotations, sourceRange: fc.boolean(), replicas: fc.integer({ min: 1, max: 4 }),
   }), { minLength: 7, maxLength: 7 }),
-}).map(({ names, networks, meshId, trustDomain, istioVersion, seeds }) => {
+  delivery: fc.record({
+    argoCd: fc.boolean(), flux: fc.option(fc.constantFrom(FluxMode.HUB, FluxMode.PER_CLUSTER), { nil: undefined }), hubFirst: fc.boolean(),
+    path: fc.constantFrom('.', 'meshes/0_9', 'a/yes/1e3'), branch: fc.constantFrom('main', 'release/1.30', 'no'), sail: fc.boolean(),
+  }),
+}).map(({ names, networks, meshId, trustDomain, istioVersion, seeds, delivery }) => {
   const minor = Number(/1\.(\d+)/.exec(istioVersion ?? '1.31.1')![1]);
   const primaries = names.filter((_n, i) => i === 0 || seeds[i].remoteOf === undefined);
   const clusters: ClusterSpec[] = names.map((name, i) => {
@@ -77,7 +83,18 @@ const validMesh: fc.Arbitrary<MeshSpec> = fc.record({
       } : {}),
     };
   });
-  return { meshId, trustDomain, istioVersion, clusters: withAddresses };
+  // The Sail Operator only where it lists the version.
+  const sail = delivery.sail && SAIL_ISTIO_VERSIONS.includes(`v${(istioVersion ?? DEFAULT_ISTIO_VERSION).replace(/^v/, '')}`);
+  const gitOps = delivery.argoCd || delivery.flux !== undefined;
+  return {
+    meshId, trustDomain, istioVersion, clusters: withAddresses,
+    delivery: {
+      ...(gitOps ? { repository: { url: 'ssh://git@git.example.com/platform/meshes.git', path: delivery.path, branch: delivery.branch } } : {}),
+      ...(delivery.argoCd ? { argoCd: {} } : {}),
+      ...(delivery.flux ? { flux: { mode: delivery.flux, ...(delivery.flux === FluxMode.HUB && delivery.hubFirst ? { hubCluster: names[0] } : {}) } } : {}),
+      ...(sail ? { sailOperator: true } : {}),
+    },
+  };
 });
 
 function render(spec: MeshSpec): MeshFile[] {
