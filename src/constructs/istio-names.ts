@@ -27,3 +27,6 @@ export function gatewaySelectorLabels(gatewayName: string): Record<string, strin
 export function istiodHost(namespace: string): string {
   return `istiod.${namespace}.svc.cluster.local`;
 }
+
+/** Istio's Helm chart repository, which serves the `base`, `istiod` and `gateway` charts of every release. */
+export const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';

@@ -49,3 +49,17 @@ export function parseIstioVersion(text: string): IstioVersion | string {
 export function isNewerThanKnown(version: IstioVersion): boolean {
   return version.minor > NEWEST_KNOWN_ISTIO_MINOR;
 }
+
+/**
+ * The chart version a tool resolves for a release: the release itself, or for one named
+ * without a patch, such as `1.28`, a semver range of its patches (`1.28.*` for Argo CD,
+ * `1.28.x` for Flux), so that the newest patch is installed, as Helm does for `--version 1.28`.
+ */
+export function chartVersion(version: IstioVersion, wildcard: '*' | 'x'): string {
+  return meansNewestPatch(version) ? `${version.major}.${version.minor}.${wildcard}` : version.text;
+}
+
+/** Whether a release is named by its minor alone (`1.28`), meaning its newest patch. */
+export function meansNewestPatch(version: IstioVersion): boolean {
+  return version.patch === undefined && !version.text.includes('-');
+}

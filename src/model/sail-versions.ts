@@ -1,5 +1,5 @@
 import { IstioSpecVersion } from '../../imports/sail-sailoperator.io';
-import { IstioVersion } from './istio-version';
+import { IstioVersion, meansNewestPatch } from './istio-version';
 
 /**
  * The Istio versions the Sail Operator's `Istio` CRD lists (`spec.version`), as imported
@@ -13,7 +13,7 @@ export const SAIL_ISTIO_VERSIONS: readonly string[] = Object.values(IstioSpecVer
  * does not list it.
  */
 export function sailIstioVersion(version: IstioVersion): string | undefined {
-  const name = version.patch === undefined && !version.text.includes('-') ? `v${version.major}.${version.minor}-latest` : `v${version.text}`;
+  const name = meansNewestPatch(version) ? `v${version.major}.${version.minor}-latest` : `v${version.text}`;
   return SAIL_ISTIO_VERSIONS.includes(name) ? name : undefined;
 }
 

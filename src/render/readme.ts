@@ -1,4 +1,4 @@
-import { EASTWEST_GATEWAY_NAME, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { EASTWEST_GATEWAY_NAME, ISTIO_CHART_REPOSITORY, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
 import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { IstiodExposure } from '../model/mesh-spec';
@@ -152,7 +152,7 @@ class ReadmeWriter {
     const { out, mesh } = this;
     out.heading('Before you begin');
     out.p(`- ${code('kubectl')}, and either ${code('istioctl')} ${mesh.istioVersion} or ${code('helm')} 3 with Istio's chart repository:`, '');
-    out.bash(['helm repo add istio https://istio-release.storage.googleapis.com/charts', 'helm repo update']);
+    out.bash([`helm repo add istio ${ISTIO_CHART_REPOSITORY}`, 'helm repo update']);
     if (mesh.istio.patch === undefined) {
       out.p('', `- ${code(mesh.istioVersion)} names no patch release: Helm installs the newest ${mesh.istioVersion} patch; use the istioctl of that patch.`);
     }

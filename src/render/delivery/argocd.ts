@@ -1,3 +1,5 @@
+import { ISTIO_CHART_REPOSITORY } from '../../constructs/istio-names';
+import { chartVersion } from '../../model/istio-version';
 import { Construct } from 'constructs';
 import { ApplicationSource } from '../../constructs/argocd/application-source';
 import { ARGO_CD_IN_CLUSTER_SERVER } from '../../constructs/argocd/argocd-names';
@@ -13,8 +15,6 @@ import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDi
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
-/** Istio's Helm chart repository. */
-const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
 
 /** The file of the root Application in {@link ARGO_CD_ROOT_DIR}. */
 const ROOT_APPLICATION_FILE = 'root-application.yaml';
@@ -161,5 +161,5 @@ function istioChart(mesh: MeshPlan, chart: string, releaseName: string, chartVal
  * patch, such as `1.28`, the newest patch of it (Argo CD reads `1.28.*` as a semver range).
  */
 export function istioChartVersion(mesh: MeshPlan): string {
-  return mesh.istio.patch === undefined ? `${mesh.istio.major}.${mesh.istio.minor}.*` : mesh.istioVersion;
+  return chartVersion(mesh.istio, '*');
 }

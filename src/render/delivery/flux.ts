@@ -1,3 +1,5 @@
+import { ISTIO_CHART_REPOSITORY } from '../../constructs/istio-names';
+import { chartVersion } from '../../model/istio-version';
 import { Construct } from 'constructs';
 import { FluxGitRepository } from '../../constructs/flux/flux-git-repository';
 import { FluxHelmRelease } from '../../constructs/flux/flux-helm-release';
@@ -14,8 +16,6 @@ import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, name
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
-/** Istio's Helm chart repository. */
-const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
 
 /** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
 export const FLUX_SOURCES_FILE = 'sources.yaml';
@@ -287,5 +287,5 @@ class FluxRenderer {
  * patch, such as `1.28`, the newest patch of it (the semver range `1.28.x`).
  */
 export function fluxChartVersion(mesh: MeshPlan): string {
-  return mesh.istio.patch === undefined ? `${mesh.istio.major}.${mesh.istio.minor}.x` : mesh.istioVersion;
+  return chartVersion(mesh.istio, 'x');
 }
