@@ -1,6 +1,6 @@
+import { Construct } from 'constructs';
 import { ISTIO_CHART_REPOSITORY } from '../../constructs/istio-names';
 import { chartVersion } from '../../model/istio-version';
-import { Construct } from 'constructs';
 import { ApplicationSource } from '../../constructs/argocd/application-source';
 import { ARGO_CD_IN_CLUSTER_SERVER } from '../../constructs/argocd/argocd-names';
 import { ISTIO_BASE_CHART_DIFFERENCES, ISTIOD_CHART_DIFFERENCES } from '../../constructs/argocd/istio-chart-differences';
@@ -14,7 +14,6 @@ import { commonLabels, meshLabels } from '../labels';
 import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
-
 
 /** The file of the root Application in {@link ARGO_CD_ROOT_DIR}. */
 const ROOT_APPLICATION_FILE = 'root-application.yaml';

@@ -1,6 +1,6 @@
+import { Construct } from 'constructs';
 import { ISTIO_CHART_REPOSITORY } from '../../constructs/istio-names';
 import { chartVersion } from '../../model/istio-version';
-import { Construct } from 'constructs';
 import { FluxGitRepository } from '../../constructs/flux/flux-git-repository';
 import { FluxHelmRelease } from '../../constructs/flux/flux-helm-release';
 import { FluxHelmRepository } from '../../constructs/flux/flux-helm-repository';
@@ -15,7 +15,6 @@ import { commonLabels, meshLabels } from '../labels';
 import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
-
 
 /** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
 export const FLUX_SOURCES_FILE = 'sources.yaml';
