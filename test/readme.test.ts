@@ -5,7 +5,7 @@
  * linearly with the number of clusters.
  */
 import { describe, expect, it } from 'vitest';
-import { EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, MeshSpec, verificationCallBound } from '../src';
+import { EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, FluxMode, MeshSpec, verificationCallBound } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
 import { expectMeshInvariants } from './invariants';
 import { contextOf, executeReadme } from './readme-order';
@@ -50,11 +50,19 @@ describe('a large mesh\'s README', () => {
   });
 });
 
+/** Every delivery tool, at a version the Sail Operator lists. */
+const DELIVERED: Pick<MeshSpec, 'istioVersion' | 'delivery'> = {
+  istioVersion: '1.30.3',
+  delivery: { repository: { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' }, argoCd: {}, flux: {}, sailOperator: true },
+};
+
 describe('every section of the README', () => {
   it.each<[string, MeshSpec]>([
     ['a small mesh', MIXED_MESH],
     ['a large mesh', LOOPED],
-  ])('runs to the end for %s, troubleshooting, upgrade, pruning and uninstall included', async (_name, spec) => {
+    ['a small mesh delivered with Argo CD, Flux (hub) and the Sail Operator', { ...MIXED_MESH, ...DELIVERED }],
+    ['a large mesh delivered with Flux in every cluster', { ...LOOPED, delivery: { repository: DELIVERED.delivery!.repository, flux: { mode: FluxMode.PER_CLUSTER } } }],
+  ])('runs to the end for %s, troubleshooting, upgrade, pruning, uninstall and delivery included', async (_name, spec) => {
     const { mesh, files } = synth(spec);
     const run = await executeReadme(mesh.plan!, files);
     expect(run.ok, formatRun(run)).toBe(true);
@@ -122,5 +130,36 @@ describe('size', () => {
   it('renders 200 primaries on one network, where a spread of thousands of lines once overflowed the stack', () => {
     const spec: MeshSpec = { clusters: Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, network: 'n1' })) };
     expect(() => synth(spec)).not.toThrow();
+  });
+});
+
+describe('the delivery sections of the README', () => {
+  it('register every cluster with Argo CD under its destination, configure the health check, then apply the root once', async () => {
+    const spec: MeshSpec = {
+      ...MIXED_MESH, ...DELIVERED,
+      clusters: MIXED_MESH.clusters.map((c) => (c.name === 'west-1' ? { ...c, delivery: { argoCdClusterName: 'prod-west' } } : c)),
+    };
+    const { mesh, files } = synth(spec);
+    const run = await executeReadme(mesh.plan!, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    const adds = run.calls.filter(isCall('argocd', 'cluster', 'add'));
+    expect(adds.map((c) => [c.args[2], c.args[4]])).toEqual(mesh.plan!.clusters.map((c) => [contextOf(c.name), c.name === 'west-1' ? 'prod-west' : c.name]));
+    const patch = run.calls.findIndex((c) => c.cmd === 'kubectl' && c.args.includes('patch') && c.args.includes('argocd-cm'));
+    const root = run.calls.findIndex((c) => c.cmd === 'kubectl' && c.args.includes('argocd/root/'));
+    expect(patch, 'the health check is configured').toBeGreaterThanOrEqual(0);
+    expect(run.calls[patch].stdin).toContain('resource.customizations.health.argoproj.io_Application: |');
+    expect(root).toBeGreaterThan(patch);
+    expect(run.calls[root].context).toBe('ctx-argocd');
+  });
+
+  it('give the hub Flux a kubeconfig Secret per cluster, read from each cluster\'s context, then apply the hub entry', async () => {
+    const { mesh, files } = synth({ ...MIXED_MESH, ...DELIVERED });
+    const run = await executeReadme(mesh.plan!, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    const secrets = run.calls.filter((c) => c.cmd === 'kubectl' && c.args.includes('secret') && c.args.includes('generic') && c.context === 'ctx-flux');
+    expect(secrets.map((c) => c.args.find((a) => a.endsWith('-kubeconfig')))).toEqual(mesh.plan!.clusters.map((c) => `${c.name}-kubeconfig`));
+    const views = run.calls.filter(isCall('kubectl', 'config', 'view'));
+    expect(views.map((c) => c.context)).toEqual(mesh.plan!.clusters.map((c) => contextOf(c.name)));
+    expect(run.calls.some((c) => c.context === 'ctx-flux' && c.args.includes('flux/hub/'))).toBe(true);
   });
 });
