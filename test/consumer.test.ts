@@ -89,6 +89,28 @@ describe('the packed package, installed into another cdk8s app', () => {
     expect(manifest).toContain('team: platform');
   });
 
+  it('runs the CA command through npx, and its output passes openssl verify', () => {
+    const certs = path.join(work, 'certs');
+    const out = run('npx', ['--no-install', 'cdk8s-istio-multicluster', 'ca', '--dir', certs, '--clusters', 'hub,spoke', '--key-type', 'ecdsa-p256'], app);
+    expect(out).toContain('wrote spoke/cacerts.yaml');
+    for (const cluster of ['hub', 'spoke']) {
+      const cert = path.join(certs, cluster, 'ca-cert.pem');
+      expect(run('openssl', ['verify', '-CAfile', path.join(certs, 'root-cert.pem'), cert], app).trim()).toBe(`${cert}: OK`);
+    }
+  });
+
+  it('generates a CA from the API, at cdk8s-istio-multicluster/ca', () => {
+    fs.writeFileSync(path.join(app, 'ca.js'), `
+const { generateMeshCa, CaKeyType } = require('cdk8s-istio-multicluster/ca');
+generateMeshCa({ clusters: ['east'], directory: process.argv[2], keyType: CaKeyType.ECDSA_P384 })
+  .then((r) => console.log(r.written.join(' ')));
+`);
+    const certs = path.join(work, 'api-certs');
+    expect(run('node', ['ca.js', certs], app)).toContain('east/ca-key.pem');
+    const cert = path.join(certs, 'east', 'ca-cert.pem');
+    expect(run('openssl', ['verify', '-CAfile', path.join(certs, 'root-cert.pem'), cert], app).trim()).toBe(`${cert}: OK`);
+  });
+
   it('type-checks from TypeScript', () => {
     fs.writeFileSync(path.join(app, 'main.ts'), CONSUMER_TS);
     const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -20,20 +20,20 @@ export interface ExecuteOptions {
 }
 
 /**
- * Runs a generated README with stand-ins for kubectl, istioctl, helm, make and openssl:
+ * Runs a generated README with stand-ins for kubectl, istioctl, helm, npx, argocd and openssl:
  * load balancers report the addresses the mesh declares, remote secrets name their
  * cluster, and helloworld answers with the versions `answers` gives, in turn.
  */
 export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: ExecuteOptions = {}): Promise<ReadmeRun> {
   const readme = files.find((f) => f.path === 'README.md')!.content;
-  const env: Record<string, string> = { ISTIO_RELEASE: '/opt/istio', ARGOCD_CONTEXT: 'ctx-argocd', FLUX_CONTEXT: 'ctx-flux' };
+  const env: Record<string, string> = { CERTS_DIR: '/secure/certs', ARGOCD_CONTEXT: 'ctx-argocd', FLUX_CONTEXT: 'ctx-flux' };
   for (const c of plan.clusters) env[contextVariable(c.name)] = contextOf(c.name);
   const clusterOf = new Map(plan.clusters.map((c) => [contextOf(c.name), c]));
   const versions = plan.clusters.map((c) => `v${c.index}`);
   return runReadme(options.markdown ?? readme, {
     env,
     files: files.filter((f) => f.path !== 'README.md'),
-    stubs: ['kubectl', 'istioctl', 'helm', 'curl', 'sleep', 'make', 'openssl', 'argocd'],
+    stubs: ['kubectl', 'istioctl', 'helm', 'curl', 'sleep', 'npx', 'openssl', 'argocd'],
     replies: [
       {
         cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('svc'),
@@ -92,7 +92,12 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       const ctx = contextOf(e.cluster);
       switch (e.what) {
         case 'namespace': return first(ctx, applies(`clusters/${e.cluster}/namespace/`));
-        case 'cacerts': return first(ctx, isCall('kubectl', 'create', 'secret', 'generic', 'cacerts'));
+        case 'cacerts': {
+          // Applied from the CA directory, once the CA command has made it.
+          const made = calls.findIndex(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
+          const applied = first(ctx, (k) => isCall('kubectl', 'apply')(k) && k.args.includes(`/secure/certs/${e.cluster}/cacerts.yaml`));
+          return made < 0 || applied === undefined || applied < made ? undefined : applied;
+        }
         case 'base': case 'istiod': return paths[path](ctx, e.what);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
         case 'attached': return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
@@ -103,6 +108,12 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       return ta === undefined || tb === undefined ? undefined : ta < tb;
     }, () => `on the ${path} path:\n${formatRun(run)}`);
   }
+
+  // One CA command makes every cluster's intermediate, outside this directory.
+  const ca = calls.filter(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
+  expect(ca).toHaveLength(1);
+  expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.']));
+  expect(ca[0].args[ca[0].args.indexOf('--clusters') + 1].split(',')).toEqual(plan.clusters.map((c) => c.name));
 
   for (const c of plan.clusters) {
     const ctx = contextOf(c.name);

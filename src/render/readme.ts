@@ -259,26 +259,18 @@ class ReadmeWriter {
     const { out, mesh } = this;
     this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA per cluster');
     out.p(`Every cluster gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other.`,
-      `Primaries sign workload certificates with it. This uses the certificate Makefile of the Istio release (set ${code('ISTIO_RELEASE')} to where you unpacked it) ` +
-      `and keeps the keys in ${code('CERTS_DIR')}, outside this directory:`, '');
-    const secret = (name: string, ctx: string) => [
-      `make -f "$ISTIO_RELEASE/tools/certs/Makefile.selfsigned.mk" ${name}-cacerts`,
-      `kubectl --context=${ctx} create secret generic cacerts -n ${ISTIO_SYSTEM_NAMESPACE} \\`,
-      `  --from-file=${name}/ca-cert.pem --from-file=${name}/ca-key.pem \\`,
-      `  --from-file=${name}/root-cert.pem --from-file=${name}/cert-chain.pem`,
-    ];
-    const body = this.loops
-      ? ['for c in "${CLUSTERS[@]}"; do', ...secret('$c', '"${CONTEXT[$c]}"').map((l) => `  ${l}`), 'done']
-      : mesh.clusters.flatMap((c) => secret(c.name, this.ctx(c)));
+      `Primaries sign workload certificates with it. This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
+      `(RSA 4096 by default; ${code('--key-type ecdsa-p256')} and others are available) and keeps the keys in ${code('CERTS_DIR')}, outside this directory ` +
+      '(it refuses to write inside it). Run again, it keeps what exists and only adds clusters:', '');
+    const clusters = this.loops ? '"$(IFS=,; echo "${CLUSTERS[*]}")"' : mesh.clusters.map((c) => c.name).join(',');
+    const apply = (name: string, ctx: string) => `kubectl --context=${ctx} apply -f "$CERTS_DIR/${name}/cacerts.yaml"`;
     out.bash([
-      `: "\${ISTIO_RELEASE:?set ISTIO_RELEASE to the directory of the unpacked Istio ${mesh.istioVersion} release}"`,
       `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`,
-      'mkdir -p "$CERTS_DIR" && pushd "$CERTS_DIR"',
-      'make -f "$ISTIO_RELEASE/tools/certs/Makefile.selfsigned.mk" root-ca',
-      ...body,
-      'popd',
+      `npx cdk8s-istio-multicluster ca --dir "$CERTS_DIR" --output-dir . --clusters ${clusters}`,
+      ...(this.loops ? ['for c in "${CLUSTERS[@]}"; do', `  ${apply('$c', '"${CONTEXT[$c]}"')}`, 'done'] : mesh.clusters.map((c) => apply(c.name, this.ctx(c)))),
     ]);
-    out.p('', `Keep ${code('$CERTS_DIR/root-key.pem')} out of the clusters and out of version control.`);
+    out.p('', `Keep ${code('$CERTS_DIR')} out of the clusters and out of version control: it holds the root key (${code('root-key.pem')}), ` +
+      `and each ${code('cacerts.yaml')} holds a cluster's intermediate key.`);
   }
 
   private installCommands(name: string, ctx: string, indent = '') {
