@@ -31,9 +31,13 @@ export function requiredOrder(plan: MeshPlan): Precedence[] {
   const byName = new Map(plan.clusters.map((c) => [c.name, c]));
   for (const c of plan.clusters) {
     const n = c.name;
+    if (c.role === ClusterRole.PRIMARY) {
+      rules.push(
+        { before: ev(n, 'namespace'), after: ev(n, 'cacerts'), why: 'the CA secret lives in the istio-system namespace' },
+        { before: ev(n, 'cacerts'), after: ev(n, 'istiod'), why: 'istiod starts with the shared CA, or it makes its own root' },
+      );
+    }
     rules.push(
-      { before: ev(n, 'namespace'), after: ev(n, 'cacerts'), why: 'the CA secret lives in the istio-system namespace' },
-      { before: ev(n, 'cacerts'), after: ev(n, 'istiod'), why: 'istiod starts with the shared CA, or it makes its own root' },
       { before: ev(n, 'namespace'), after: ev(n, 'base'), why: 'the namespace, its network label and control-plane annotation exist before the install' },
       { before: ev(n, 'base'), after: ev(n, 'istiod'), why: 'Istio\'s CRDs come with the base chart, before istiod' },
     );

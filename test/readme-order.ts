@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { contextVariable, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
+import { ClusterRole, contextVariable, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
 import { expectOrder, OrderEvent } from './order-rules';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
 
@@ -113,7 +113,11 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
   const ca = calls.filter(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
   expect(ca).toHaveLength(1);
   expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.']));
-  expect(ca[0].args[ca[0].args.indexOf('--clusters') + 1].split(',')).toEqual(plan.clusters.map((c) => c.name));
+  // Primaries only: a remote's workloads get their certificates from its primary's istiod.
+  expect(ca[0].args[ca[0].args.indexOf('--clusters') + 1].split(',')).toEqual(plan.clusters.filter((c) => c.role === ClusterRole.PRIMARY).map((c) => c.name));
+  for (const c of plan.clusters.filter((k) => k.role === ClusterRole.REMOTE)) {
+    expect(calls.some((k) => k.context === contextOf(c.name) && k.args.some((a) => a.endsWith('/cacerts.yaml'))), `${c.name} gets no cacerts`).toBe(false);
+  }
 
   for (const c of plan.clusters) {
     const ctx = contextOf(c.name);

@@ -27,7 +27,7 @@ export interface DeliveryStep extends StepRef {
 
 /** What no file in Git can do yet: the user does it once, at a set point of the delivery. */
 export enum ManualStepKind {
-  /** The `cacerts` secret of every cluster (with its istio-system namespace), before any istiod starts. */
+  /** The `cacerts` secret of every primary (with its istio-system namespace), before its istiod starts. */
   TRUST = 'trust',
   /** The remote secrets, once every cluster's reader service account and role exist. */
   REMOTE_SECRETS = 'remote-secrets',
@@ -117,7 +117,8 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
 
   const lastIstiodWave = Math.max(...steps.filter((s) => s.stage === DeliveryStage.ISTIOD).map((s) => s.wave));
   const manualSteps: ManualStep[] = [
-    { kind: ManualStepKind.TRUST, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.ISTIOD) },
+    // Only istiod reads cacerts: a remote's workloads get their certificates from the primary.
+    { kind: ManualStepKind.TRUST, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.ISTIOD && !byName.get(s.cluster)!.isRemote) },
   ];
   if (clusters.length > 1) {
     // Multi-primary meshes need them too; remotes' gateways wait for them to get their proxies configured.

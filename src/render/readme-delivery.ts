@@ -56,9 +56,10 @@ export class DeliveryReadme {
   /** What must be in the clusters before the delivery starts: it cannot be in Git yet. */
   private beforeDelivery() {
     const trust = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST)!;
-    this.out.p(`**Once, in every cluster: what is not in Git.** Run the sections "${this.sections.namespaces}" and "${this.sections.trust}" above. ` +
+    const primaries = trust.before.map((s) => s.cluster);
+    this.out.p(`**Once, before the delivery: what is not in Git.** Run the sections "${this.sections.namespaces}" and "${this.sections.trust}" above. ` +
       `The ${code('cacerts')} secret holds a CA key, so it is never committed, and it must exist before istiod starts ` +
-      `(${trust.before.length} istiod steps wait for it); the delivery then takes the namespace over as it is.`);
+      `(the istiod steps of ${list(primaries)} wait for it); the delivery then takes the namespaces over as they are.`);
   }
 
   /** Steps grouped by wave, as a table. */

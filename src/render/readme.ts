@@ -258,19 +258,20 @@ class ReadmeWriter {
   private trust() {
     const { out, mesh } = this;
     this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA per cluster');
-    out.p(`Every cluster gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other.`,
-      `Primaries sign workload certificates with it. This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
+    out.p(`Every primary gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other: ` +
+      'istiod signs workload certificates with it.' + (this.remotes.length > 0 ? ' Remotes need none: their workloads get certificates from their primary\'s istiod.' : ''),
+      `This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
       `(RSA 4096 by default; ${code('--key-type ecdsa-p256')} and others are available) and keeps the keys in ${code('CERTS_DIR')}, outside this directory ` +
       '(it refuses to write inside it). Run again, it keeps what exists and only adds clusters:', '');
-    const clusters = this.loops ? '"$(IFS=,; echo "${CLUSTERS[*]}")"' : mesh.clusters.map((c) => c.name).join(',');
+    const clusters = this.loops ? '"$(IFS=,; echo "${PRIMARIES[*]}")"' : this.primaries.map((c) => c.name).join(',');
     const apply = (name: string, ctx: string) => `kubectl --context=${ctx} apply -f "$CERTS_DIR/${name}/cacerts.yaml"`;
     out.bash([
       `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`,
       `npx cdk8s-istio-multicluster ca --dir "$CERTS_DIR" --output-dir . --clusters ${clusters}`,
-      ...(this.loops ? ['for c in "${CLUSTERS[@]}"; do', `  ${apply('$c', '"${CONTEXT[$c]}"')}`, 'done'] : mesh.clusters.map((c) => apply(c.name, this.ctx(c)))),
+      ...(this.loops ? ['for c in "${PRIMARIES[@]}"; do', `  ${apply('$c', '"${CONTEXT[$c]}"')}`, 'done'] : this.primaries.map((c) => apply(c.name, this.ctx(c)))),
     ]);
     out.p('', `Keep ${code('$CERTS_DIR')} out of the clusters and out of version control: it holds the root key (${code('root-key.pem')}), ` +
-      `and each ${code('cacerts.yaml')} holds a cluster's intermediate key.`);
+      `and each ${code('cacerts.yaml')} holds a primary's intermediate key.`);
   }
 
   private installCommands(name: string, ctx: string, indent = '') {
