@@ -4,7 +4,7 @@
 import { parseArgs } from 'util';
 import { CaKeyType, generateMeshCa, MeshCaError } from './trust/offline-ca';
 
-const USAGE = `usage: cdk8s-istio-multicluster ca --dir DIR --clusters NAME[,NAME...] [options]
+const USAGE = `usage: cdk8s-istio-multicluster ca --dir DIR (--clusters NAME[,NAME...] | --root-only) [options]
 
 Generates a root CA and one intermediate CA per cluster (Istio's plug-in CA) in DIR, which
 must lie outside the output directory: per cluster ca-cert.pem, ca-key.pem, root-cert.pem,
@@ -17,6 +17,7 @@ options:
   --root-days N            validity of the root (default 3650)
   --intermediate-days N    validity of each intermediate (default 730)
   --output-dir DIR         the mesh output directory the CA must stay out of (default dist)
+  --root-only              make (or keep) the root alone, for cert-manager's CA Issuer
   --overwrite              replace existing keys and certificates`;
 
 /** One line for the user, and the exit code: 2 for usage, 1 for a refusal, 2 for I/O. */
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
         'intermediate-days': { type: 'string' },
         'output-dir': { type: 'string' },
         'overwrite': { type: 'boolean' },
+        'root-only': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -45,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const missing = ['dir', 'clusters'].filter((k) => values[k] === undefined);
+  const missing = ['dir', ...(values['root-only'] === true ? [] : ['clusters'])].filter((k) => values[k] === undefined);
   const keyType = values['key-type'] as string | undefined;
   const number = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
   const problems = missing.map((k) => `--${k} is required`);
@@ -59,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await generateMeshCa({
       directory: values.dir as string,
-      clusters: (values.clusters as string).split(',').map((c) => c.trim()).filter((c) => c !== ''),
+      clusters: values['root-only'] === true ? [] : (values.clusters as string).split(',').map((c) => c.trim()).filter((c) => c !== ''),
       keyType: keyType as CaKeyType | undefined,
       rootValidityDays: number('root-days'),
       intermediateValidityDays: number('intermediate-days'),

@@ -2,6 +2,7 @@
 export * from './model/mesh-spec';
 export * from './model/topology';
 export * from './model/delivery-spec';
+export * from './model/trust-spec';
 export { DeliveryStage, HELM_RELEASE_NAMES } from './model/delivery-names';
 export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
 export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec,
+  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec, TrustMode,
 } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
 import { PrecedenceGraph } from './graph';
@@ -25,26 +25,45 @@ const meshes: [string, MeshSpec][] = [
 ];
 
 /** Which step of which cluster an emitted Argo CD Application or Flux object delivers, read from the object. */
-function stageOf(o: EmittedObject): 'namespace' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
+function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
   const source = o.kind === 'Application' ? o.spec.source : undefined;
   if (source?.chart === 'base' || o.spec?.chart?.spec?.chart === 'base') return 'base';
   if (source?.chart === 'istiod' || o.spec?.chart?.spec?.chart === 'istiod') return 'istiod';
   const p: string | undefined = source?.path ?? (o.kind === 'Kustomization' ? o.spec.path : undefined);
   if (p === undefined) return undefined;
   if (/\/clusters\/[^/]+\/namespace$/.test(p)) return 'namespace';
+  if (/\/clusters\/[^/]+\/trust$/.test(p)) return 'cacerts';
   if (/\/clusters\/[^/]+\/mesh$/.test(p)) return 'objects';
   if (/\/flux\/control-planes\/[^/]+$/.test(p)) return 'control-plane';
   return undefined;
 }
 
-/** Where the plan puts the manual steps, relative to the waves: namespace and CA before any wave, remote secrets after one. */
+/**
+ * Where the plan puts the manual steps, relative to the waves: the namespace and CA (or, with
+ * cert-manager, the root's Secret) before any wave, the remote secrets after one.
+ */
 function manualTimes(plan: MeshPlan) {
-  const trust = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST)!;
+  const trust = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST || m.kind === ManualStepKind.ROOT_CA);
   const secrets = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
-  return { namespace: trust.afterWave + 0.25, cacerts: trust.afterWave + 0.5, attached: secrets === undefined ? undefined : secrets.afterWave + 0.5, secrets };
+  return {
+    namespace: trust === undefined ? Infinity : trust.afterWave + 0.25,
+    cacerts: trust?.kind === ManualStepKind.TRUST ? trust.afterWave + 0.5 : undefined,
+    attached: secrets === undefined ? undefined : secrets.afterWave + 0.5,
+    secrets,
+  };
 }
 
-describe.each(meshes)('delivering %s', (_name, spec) => {
+const CERT_MANAGER: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER };
+const FROM_STORE: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'mesh/root' } } };
+const variants: [string, MeshSpec][] = [
+  ...meshes,
+  ...meshes.slice(2, 5).flatMap(([name, spec]): [string, MeshSpec][] => [
+    [`${name}, trust by cert-manager`, { ...spec, trust: CERT_MANAGER }],
+    [`${name}, trust by cert-manager with the root from a store`, { ...spec, trust: FROM_STORE }],
+  ]),
+];
+
+describe.each(variants)('delivering %s', (_name, spec) => {
   it('with Argo CD, the sync waves keep the install order', () => {
     const { mesh, files } = synth(withDelivery(spec));
     const plan = mesh.plan!;
@@ -59,7 +78,8 @@ describe.each(meshes)('delivering %s', (_name, spec) => {
     const time = (e: OrderEvent): number | undefined => {
       switch (e.what) {
         case 'namespace': return Math.min(manual.namespace, wave.get(`${e.cluster}/namespace`) ?? Infinity);
-        case 'cacerts': return manual.cacerts;
+        // By hand, or issued by cert-manager in the primary's trust wave.
+        case 'cacerts': return manual.cacerts ?? wave.get(`${e.cluster}/cacerts`);
         case 'attached': return manual.attached;
         default: return wave.get(`${e.cluster}/${e.what}`);
       }
@@ -115,6 +135,7 @@ describe.each(meshes)('delivering %s', (_name, spec) => {
 function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   const id = (o: EmittedObject) => `${o.kind}/${o.metadata.name}`;
   const graph = new PrecedenceGraph();
+  const byHand = plan.delivery.manualSteps.some((m) => m.kind === ManualStepKind.TRUST || m.kind === ManualStepKind.ROOT_CA);
   const byStage = new Map<string, string>();
   for (const o of objects) {
     if (o.kind !== 'Kustomization' && o.kind !== 'HelmRelease') continue;
@@ -123,9 +144,10 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     expect(stage, id(o)).toBeDefined();
     byStage.set(`${cluster}/${stage}`, id(o));
     for (const d of o.spec.dependsOn ?? []) graph.edge(`${o.kind}/${d.name}`, id(o));
-    graph.edge('manual/cacerts', id(o));
+    // What is done by hand before the delivery (namespace and CA, or the root's Secret) comes before every object.
+    if (byHand) graph.edge('manual/cacerts', id(o));
   }
-  graph.edge('manual/namespace', 'manual/cacerts');
+  if (byHand) graph.edge('manual/namespace', 'manual/cacerts');
   // A control-plane Kustomization applies its cluster's HelmReleases and waits for them.
   for (const c of plan.clusters) {
     const ks = byStage.get(`${c.name}/control-plane`)!;
@@ -149,8 +171,8 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     for (const s of secrets.before) graph.edge('manual/remote-secrets', byStage.get(`${s.cluster}/objects`)!);
   }
   const node = (e: OrderEvent): string | undefined => {
-    if (e.what === 'namespace') return 'manual/namespace';
-    if (e.what === 'cacerts') return 'manual/cacerts';
+    if (e.what === 'namespace') return byHand ? 'manual/namespace' : byStage.get(`${e.cluster}/namespace`);
+    if (e.what === 'cacerts') return byStage.get(`${e.cluster}/cacerts`) ?? (byHand ? 'manual/cacerts' : undefined);
     if (e.what === 'attached') return secrets ? 'manual/remote-secrets' : undefined;
     return byStage.get(`${e.cluster}/${e.what}`);
   };

@@ -1,5 +1,8 @@
 /** The independent schemas every emitted object is validated against (see schema.test.ts). */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
@@ -53,6 +56,9 @@ export const MODELS: Record<string, ModelClass> = {
   'helm.toolkit.fluxcd.io/v2/HelmRelease': HelmRelease,
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
   'sailoperator.io/v1/Istio': SailIstio,
+  'cert-manager.io/v1/Issuer': Issuer,
+  'cert-manager.io/v1/Certificate': Certificate,
+  'external-secrets.io/v1/ExternalSecret': ExternalSecret,
 };
 
 export const typeKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${o.apiVersion}/${o.kind}`;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ClusterRole, contextVariable, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
+import { ClusterRole, contextVariable, helmBaseValuesPath, TrustMode, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
 import { expectOrder, OrderEvent } from './order-rules';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
 
@@ -93,10 +93,24 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       switch (e.what) {
         case 'namespace': return first(ctx, applies(`clusters/${e.cluster}/namespace/`));
         case 'cacerts': {
-          // Applied from the CA directory, once the CA command has made it.
-          const made = calls.findIndex(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
-          const applied = first(ctx, (k) => isCall('kubectl', 'apply')(k) && k.args.includes(`/secure/certs/${e.cluster}/cacerts.yaml`));
-          return made < 0 || applied === undefined || applied < made ? undefined : applied;
+          switch (plan.trust.mode) {
+            case TrustMode.OFFLINE_CA: {
+              // Applied from the CA directory, once the CA command has made it.
+              const made = calls.findIndex(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
+              const applied = first(ctx, (k) => isCall('kubectl', 'apply')(k) && k.args.includes(`/secure/certs/${e.cluster}/cacerts.yaml`));
+              return made < 0 || applied === undefined || applied < made ? undefined : applied;
+            }
+            case TrustMode.BRING_YOUR_OWN:
+              return first(ctx, isCall('kubectl', '-n', 'istio-system', 'create', 'secret', 'generic', 'cacerts'));
+            case TrustMode.CERT_MANAGER: {
+              // The root's Secret (unless it comes from a store), the Issuer and Certificate, then cert-manager has issued it.
+              const root = plan.trust.certManager!.rootCaFromStore ? -1 : first(ctx, isCall('kubectl', '-n', 'istio-system', 'create', 'secret', 'tls'));
+              const applied = first(ctx, (k) => isCall('kubectl', 'apply')(k) && k.args.some((a) => a === `clusters/${e.cluster}/trust/`));
+              const ready = first(ctx, isCall('kubectl', '-n', 'istio-system', 'wait', 'certificate/cacerts'));
+              return root === undefined || applied === undefined || ready === undefined || !(root < applied && applied < ready) ? undefined : ready;
+            }
+          }
+          return undefined;
         }
         case 'base': case 'istiod': return paths[path](ctx, e.what);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
@@ -109,12 +123,18 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
     }, () => `on the ${path} path:\n${formatRun(run)}`);
   }
 
-  // One CA command makes every cluster's intermediate, outside this directory.
+  // One CA command makes every primary's intermediate (or, for cert-manager, the root), outside this directory.
   const ca = calls.filter(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
-  expect(ca).toHaveLength(1);
-  expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.']));
-  // Primaries only: a remote's workloads get their certificates from its primary's istiod.
-  expect(ca[0].args[ca[0].args.indexOf('--clusters') + 1].split(',')).toEqual(plan.clusters.filter((c) => c.role === ClusterRole.PRIMARY).map((c) => c.name));
+  if (plan.trust.mode === TrustMode.OFFLINE_CA) {
+    expect(ca).toHaveLength(1);
+    expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.']));
+    // Primaries only: a remote's workloads get their certificates from its primary's istiod.
+    expect(ca[0].args[ca[0].args.indexOf('--clusters') + 1].split(',')).toEqual(plan.clusters.filter((c) => c.role === ClusterRole.PRIMARY).map((c) => c.name));
+  } else if (plan.trust.mode === TrustMode.CERT_MANAGER && !plan.trust.certManager!.rootCaFromStore) {
+    expect(ca.map((k) => k.args.includes('--root-only'))).toEqual([true]);
+  } else {
+    expect(ca).toEqual([]);
+  }
   for (const c of plan.clusters.filter((k) => k.role === ClusterRole.REMOTE)) {
     expect(calls.some((k) => k.context === contextOf(c.name) && k.args.some((a) => a.endsWith('/cacerts.yaml'))), `${c.name} gets no cacerts`).toBe(false);
   }

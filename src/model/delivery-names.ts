@@ -9,6 +9,8 @@
 export enum DeliveryStage {
   /** The istio-system namespace, with the network label and the remote's control-plane annotation. */
   NAMESPACE = 'namespace',
+  /** With cert-manager: the Issuer and Certificate that put the primary's intermediate CA into `cacerts`. */
+  TRUST = 'trust',
   /** Istio's `base` chart: the CRDs, the reader service account, the default validator. */
   BASE = 'istio-base',
   /** Istio's `istiod` chart: istiod on a primary, the remote profile's webhook and Service on a remote. */

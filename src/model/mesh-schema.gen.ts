@@ -37,6 +37,10 @@ export const MESH_SPEC_SCHEMA = {
           "$ref": "#/definitions/VerificationClient",
           "description": "The client used to call helloworld when verifying."
         },
+        "trust": {
+          "$ref": "#/definitions/TrustSpec",
+          "description": "The mesh's trust: how each primary gets its intermediate CA (`cacerts`), signed by one root."
+        },
         "delivery": {
           "$ref": "#/definitions/DeliverySpec",
           "description": "Delivery besides `kubectl apply`: the Git repository the output is committed to, and the Argo CD, Flux and Sail Operator output to generate."
@@ -206,6 +210,113 @@ export const MESH_SPEC_SCHEMA = {
         "sleep"
       ],
       "description": "The verification client deployed next to helloworld in every cluster."
+    },
+    "TrustSpec": {
+      "type": "object",
+      "properties": {
+        "mode": {
+          "$ref": "#/definitions/TrustMode",
+          "description": "How the intermediates are made."
+        },
+        "certManager": {
+          "$ref": "#/definitions/CertManagerTrustOptions",
+          "description": "Settings of cert-manager, with `TrustMode.CERT_MANAGER`."
+        }
+      },
+      "additionalProperties": false,
+      "description": "The mesh's trust: one root, an intermediate CA (`cacerts`) per primary."
+    },
+    "TrustMode": {
+      "type": "string",
+      "enum": [
+        "OfflineCa",
+        "CertManager",
+        "BringYourOwn"
+      ],
+      "description": "How the clusters of a mesh get their intermediate CAs, signed by one shared root."
+    },
+    "CertManagerTrustOptions": {
+      "type": "object",
+      "properties": {
+        "rootCaSecret": {
+          "type": "string",
+          "description": "The Secret in istio-system of every primary that holds the shared root (`tls.crt`, `tls.key`), from which the CA Issuer signs the intermediate.",
+          "default": "istio-root-ca"
+        },
+        "rootCaFromStore": {
+          "$ref": "#/definitions/RootCaFromStore",
+          "description": "Fetch that Secret from your secret store with an ExternalSecret, so that the root key is never handled by hand."
+        },
+        "keyType": {
+          "$ref": "#/definitions/CaKeyType",
+          "description": "The key type of the intermediates.",
+          "default": "CaKeyType.RSA_4096"
+        },
+        "duration": {
+          "type": "string",
+          "description": "How long an intermediate is valid, as a Go duration.",
+          "default": "8760h"
+        },
+        "renewBefore": {
+          "type": "string",
+          "description": "How long before it expires cert-manager renews an intermediate (istiod reloads it).",
+          "default": "720h"
+        }
+      },
+      "additionalProperties": false,
+      "description": "cert-manager settings of the intermediates."
+    },
+    "RootCaFromStore": {
+      "type": "object",
+      "properties": {
+        "secretStore": {
+          "$ref": "#/definitions/SecretStoreRef",
+          "description": "The store that holds the root."
+        },
+        "key": {
+          "type": "string",
+          "description": "The key of the root in the store, whose properties `tls.crt` and `tls.key` hold the root's certificate and private key in PEM."
+        }
+      },
+      "required": [
+        "secretStore",
+        "key"
+      ],
+      "additionalProperties": false,
+      "description": "Where cert-manager's CA Issuer finds the shared root."
+    },
+    "SecretStoreRef": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "description": "The store's name."
+        },
+        "kind": {
+          "type": "string",
+          "enum": [
+            "SecretStore",
+            "ClusterSecretStore"
+          ],
+          "description": "The store's kind."
+        }
+      },
+      "required": [
+        "name"
+      ],
+      "additionalProperties": false,
+      "description": "A store of External Secrets: a SecretStore in the namespace, or a ClusterSecretStore."
+    },
+    "CaKeyType": {
+      "type": "string",
+      "enum": [
+        "rsa-2048",
+        "rsa-3072",
+        "rsa-4096",
+        "ecdsa-p256",
+        "ecdsa-p384"
+      ],
+      "description": "The key type of a CA."
     },
     "DeliverySpec": {
       "type": "object",

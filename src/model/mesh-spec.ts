@@ -1,4 +1,5 @@
 import { ClusterDeliveryOptions, DeliverySpec } from './delivery-spec';
+import { TrustSpec } from './trust-spec';
 
 /** The mesh ID when a description names none. */
 export const DEFAULT_MESH_ID = 'mesh1';
@@ -189,6 +190,12 @@ export interface MeshSpec {
    * @default VerificationClient.CURL
    */
   readonly verificationClient?: VerificationClient;
+
+  /**
+   * The mesh's trust: how each primary gets its intermediate CA (`cacerts`), signed by one root.
+   * @default - the package's offline CA command
+   */
+  readonly trust?: TrustSpec;
 
   /**
    * Delivery besides `kubectl apply`: the Git repository the output is committed to, and the

@@ -4,6 +4,7 @@ import { repositoryPath } from '../model/formats';
 import { IstioVersion } from '../model/istio-version';
 import { MeshSpec } from '../model/mesh-spec';
 import { sailIstioVersion } from '../model/sail-versions';
+import { TrustMode } from '../model/trust-spec';
 
 
 /** One step of one cluster, by cluster name and stage. */
@@ -29,6 +30,8 @@ export interface DeliveryStep extends StepRef {
 export enum ManualStepKind {
   /** The `cacerts` secret of every primary (with its istio-system namespace), before its istiod starts. */
   TRUST = 'trust',
+  /** With cert-manager and no secret store: the shared root's Secret in every primary, before its Issuer signs. */
+  ROOT_CA = 'root-ca',
   /** The remote secrets, once every cluster's reader service account and role exist. */
   REMOTE_SECRETS = 'remote-secrets',
 }
@@ -74,10 +77,13 @@ export interface DeliveryPlan {
   readonly targets: Record<string, ClusterTarget>;
 }
 
-/** Fixed waves: namespaces, then the primaries' base, istiod and objects, then the remotes'. */
+/**
+ * Fixed waves: namespaces, the primaries' intermediate CAs (with cert-manager), then the
+ * primaries' base, istiod and objects, then the remotes'. Remotes have no trust step.
+ */
 const WAVES: Record<'primary' | 'remote', Record<DeliveryStage, number>> = {
-  primary: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.BASE]: 1, [DeliveryStage.ISTIOD]: 2, [DeliveryStage.OBJECTS]: 3 },
-  remote: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.BASE]: 4, [DeliveryStage.ISTIOD]: 5, [DeliveryStage.OBJECTS]: 6 },
+  primary: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 2, [DeliveryStage.ISTIOD]: 3, [DeliveryStage.OBJECTS]: 4 },
+  remote: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 5, [DeliveryStage.ISTIOD]: 6, [DeliveryStage.OBJECTS]: 7 },
 };
 
 /** What the delivery plan needs of each cluster's plan. */
@@ -95,6 +101,7 @@ export interface DeliveredCluster {
  * and the manual steps between them.
  */
 export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion, clusters: DeliveredCluster[]): DeliveryPlan {
+  const certManager = (spec.trust?.mode ?? TrustMode.OFFLINE_CA) === TrustMode.CERT_MANAGER;
   const delivery = spec.delivery ?? {};
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const ref = (cluster: string, stage: DeliveryStage): StepRef => ({ cluster, stage });
@@ -109,17 +116,23 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
     const primary = byName.get(c.controlPlaneCluster)!;
     const primaryReady = c.isRemote
       ? [ref(primary.name, primary.hasMeshObjects ? DeliveryStage.OBJECTS : DeliveryStage.ISTIOD)] : [];
+    // cert-manager issues the primary's intermediate into cacerts, which istiod needs when it starts.
+    const issuesCa = certManager && !c.isRemote;
+    if (issuesCa) step(DeliveryStage.TRUST, [ref(c.name, DeliveryStage.NAMESPACE)]);
     step(DeliveryStage.BASE, [ref(c.name, DeliveryStage.NAMESPACE), ...primaryReady]);
-    step(DeliveryStage.ISTIOD, [ref(c.name, DeliveryStage.BASE)]);
+    step(DeliveryStage.ISTIOD, [ref(c.name, DeliveryStage.BASE), ...(issuesCa ? [ref(c.name, DeliveryStage.TRUST)] : [])]);
     if (c.hasMeshObjects) step(DeliveryStage.OBJECTS, [ref(c.name, DeliveryStage.ISTIOD)]);
   }
   steps.sort((a, b) => a.wave - b.wave);
 
   const lastIstiodWave = Math.max(...steps.filter((s) => s.stage === DeliveryStage.ISTIOD).map((s) => s.wave));
-  const manualSteps: ManualStep[] = [
+  const manualSteps: ManualStep[] = [];
+  if (!certManager) {
     // Only istiod reads cacerts: a remote's workloads get their certificates from the primary.
-    { kind: ManualStepKind.TRUST, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.ISTIOD && !byName.get(s.cluster)!.isRemote) },
-  ];
+    manualSteps.push({ kind: ManualStepKind.TRUST, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.ISTIOD && !byName.get(s.cluster)!.isRemote) });
+  } else if (spec.trust?.certManager?.rootCaFromStore === undefined) {
+    manualSteps.push({ kind: ManualStepKind.ROOT_CA, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.TRUST) });
+  }
   if (clusters.length > 1) {
     // Multi-primary meshes need them too; remotes' gateways wait for them to get their proxies configured.
     const remoteObjects = steps.filter((s) => s.stage === DeliveryStage.OBJECTS && byName.get(s.cluster)!.isRemote);

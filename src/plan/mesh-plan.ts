@@ -1,6 +1,7 @@
 import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
 import { ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
 import { checkMesh, MeshValidationError } from '../model/validation';
+import { CaKeyType, RootCaFromStore, TrustMode } from '../model/trust-spec';
 import { DeliveryPlan, planDelivery } from './delivery-plan';
 
 export { DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN } from '../model/mesh-spec';
@@ -86,8 +87,22 @@ export interface MeshPlan {
   readonly clusters: ClusterPlan[];
   readonly verification: boolean;
   readonly verificationClient: VerificationClient;
+  /** How the primaries get their intermediate CAs. */
+  readonly trust: TrustPlan;
   /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps. */
   readonly delivery: DeliveryPlan;
+}
+
+/** The mesh's trust mode, with cert-manager's settings defaulted. */
+export interface TrustPlan {
+  readonly mode: TrustMode;
+  readonly certManager?: {
+    readonly rootCaSecret: string;
+    readonly rootCaFromStore?: RootCaFromStore;
+    readonly keyType: CaKeyType;
+    readonly duration: string;
+    readonly renewBefore: string;
+  };
 }
 
 /** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
@@ -161,6 +176,7 @@ export function planMesh(description: MeshSpec): MeshPlan {
     clusters: planned,
     verification: spec.verification ?? true,
     verificationClient: spec.verificationClient ?? VerificationClient.CURL,
+    trust: trustPlan(spec),
     delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
       name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
     }))),
@@ -183,5 +199,21 @@ function loadBalancerPlan(options: LoadBalancerOptions | undefined): LoadBalance
     serviceAnnotations: { ...(options?.serviceAnnotations ?? {}) },
     loadBalancerIP: options?.loadBalancerIP,
     loadBalancerSourceRanges: options?.loadBalancerSourceRanges?.length ? [...options.loadBalancerSourceRanges] : undefined,
+  };
+}
+
+function trustPlan(spec: MeshSpec): TrustPlan {
+  const mode = spec.trust?.mode ?? TrustMode.OFFLINE_CA;
+  if (mode !== TrustMode.CERT_MANAGER) return { mode };
+  const cm = spec.trust?.certManager ?? {};
+  return {
+    mode,
+    certManager: {
+      rootCaSecret: cm.rootCaSecret ?? 'istio-root-ca',
+      rootCaFromStore: cm.rootCaFromStore,
+      keyType: cm.keyType ?? CaKeyType.RSA_4096,
+      duration: cm.duration ?? '8760h',
+      renewBefore: cm.renewBefore ?? '720h',
+    },
   };
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { EastWestGateway } from '../constructs/east-west-gateway';
 import { ExposeIstiod } from '../constructs/expose-istiod';
 import { ExposeServices } from '../constructs/expose-services';
+import { IstioIntermediateCa } from '../constructs/cert-manager/istio-intermediate-ca';
 import { IstioSystemNamespace } from '../constructs/istio-system-namespace';
 import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
@@ -15,6 +16,8 @@ import { ManifestChart } from './manifest-chart';
 export interface ClusterCharts {
   /** The istio-system namespace, applied before the control plane is installed. */
   readonly namespace: ManifestChart;
+  /** With cert-manager, a primary's intermediate CA, applied before its control plane. */
+  readonly trust?: ManifestChart;
   /** The mesh objects, applied once the control plane is installed; without files when the cluster has none. */
   readonly manifests: ManifestChart;
   readonly verification?: ManifestChart;
@@ -31,6 +34,15 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     network: cluster.network,
     controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
   }));
+  const cm = mesh.trust.certManager;
+  let trust: ManifestChart | undefined;
+  if (cm && cluster.role === ClusterRole.PRIMARY) {
+    trust = new ManifestChart(clusterScope, 'Trust', { labels: commonLabels(mesh.meshId, cluster.name, 'trust') });
+    const ca = new IstioIntermediateCa(trust, 'IntermediateCa', { cluster: cluster.name, ...cm });
+    if (ca.rootCa) trust.addFile('00-root-ca.yaml', ca.rootCa);
+    trust.addFile('10-issuer.yaml', ca.issuer);
+    trust.addFile('20-intermediate-ca.yaml', ca.certificate);
+  }
   const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
   if (cluster.istiodLoadBalancer) {
     manifests.addFile('10-istiod-external.yaml', new IstiodLoadBalancer(manifests, 'IstiodLoadBalancer', cluster.istiodLoadBalancer));
@@ -55,7 +67,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
   }
 
-  if (!mesh.verification) return { namespace, manifests };
+  if (!mesh.verification) return { namespace, trust, manifests };
   const verification = new ManifestChart(clusterScope, 'Verification', { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
@@ -64,5 +76,5 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   verification.addFile('00-sample-namespace.yaml', workloads.namespace);
   verification.addFile('10-helloworld.yaml', workloads.helloWorld);
   verification.addFile(`20-${workloads.client.name}.yaml`, workloads.client);
-  return { namespace, manifests, verification };
+  return { namespace, trust, manifests, verification };
 }

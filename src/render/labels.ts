@@ -7,11 +7,12 @@ export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
  * `mesh` for a cluster's mesh objects, `verify` for the verification workloads, `namespace`
  * for the istio-system namespace, which no selector of the other layers may match: deleting
  * it would take istiod, `cacerts` and the remote secrets along. `delivery` for the Argo CD
- * and Flux objects, `install` for install resources such as the Sail Operator's `Istio`.
+ * and Flux objects, `install` for install resources such as the Sail Operator's `Istio`, `trust`
+ * for cert-manager's Issuer and Certificate of a primary's intermediate CA.
  */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 
-export type Layer = 'mesh' | 'verify' | 'namespace' | 'delivery' | 'install';
+export type Layer = 'mesh' | 'verify' | 'namespace' | 'trust' | 'delivery' | 'install';
 
 /** The labels of an object that belongs to one cluster of a mesh. */
 export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {

@@ -17,6 +17,8 @@ export const KUSTOMIZATION_FILE = 'Kustomization';
 export const clusterDir = (cluster: string) => `clusters/${cluster}`;
 /** The istio-system namespace: applied before the cluster's control plane is installed. */
 export const namespaceDir = (cluster: string) => `clusters/${cluster}/namespace`;
+/** With cert-manager, a primary's intermediate CA: applied after the namespace, before the control plane. */
+export const trustDir = (cluster: string) => `clusters/${cluster}/trust`;
 /** The cluster's mesh objects: applied once its control plane is installed. */
 export const meshObjectsDir = (cluster: string) => `clusters/${cluster}/mesh`;
 /** The verification workloads, apart from what the mesh needs. */

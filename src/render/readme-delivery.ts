@@ -18,6 +18,7 @@ export interface KubectlSections {
 
 const STAGE_TEXT: Record<DeliveryStage, string> = {
   [DeliveryStage.NAMESPACE]: 'the istio-system namespace',
+  [DeliveryStage.TRUST]: 'the intermediate CA (cert-manager)',
   [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
   [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
   [DeliveryStage.OBJECTS]: 'the mesh objects',
@@ -55,11 +56,23 @@ export class DeliveryReadme {
 
   /** What must be in the clusters before the delivery starts: it cannot be in Git yet. */
   private beforeDelivery() {
-    const trust = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST)!;
-    const primaries = trust.before.map((s) => s.cluster);
-    this.out.p(`**Once, before the delivery: what is not in Git.** Run the sections "${this.sections.namespaces}" and "${this.sections.trust}" above. ` +
-      `The ${code('cacerts')} secret holds a CA key, so it is never committed, and it must exist before istiod starts ` +
-      `(the istiod steps of ${list(primaries)} wait for it); the delivery then takes the namespaces over as they are.`);
+    const manual = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST || m.kind === ManualStepKind.ROOT_CA);
+    const cm = this.mesh.trust.certManager;
+    if (manual?.kind === ManualStepKind.TRUST) {
+      this.out.p(`**Once, before the delivery: what is not in Git.** Run the sections "${this.sections.namespaces}" and "${this.sections.trust}" above. ` +
+        `The ${code('cacerts')} secret holds a CA key, so it is never committed, and it must exist before istiod starts ` +
+        `(the istiod steps of ${list(manual.before.map((s) => s.cluster))} wait for it); the delivery then takes the namespaces over as they are.`);
+      return;
+    }
+    const prerequisites = `cert-manager must run in every primary${cm?.rootCaFromStore ? `, and External Secrets with the store ${code(cm.rootCaFromStore.secretStore.name)}` : ''}; ` +
+      `the delivery applies each primary's Issuer and Certificate (${code('clusters/<primary>/trust/')}) in its own step, and istiod waits for ${code('cacerts')}.`;
+    if (manual?.kind === ManualStepKind.ROOT_CA) {
+      this.out.p(`**Once, before the delivery: what is not in Git.** ${prerequisites} The shared root's Secret holds its key, so it is never committed: ` +
+        `run the section "${this.sections.namespaces}" and the root commands of "${this.sections.trust}" above (the trust steps of ` +
+        `${list(manual.before.map((s) => s.cluster))} wait for it).`);
+    } else {
+      this.out.p(`**Trust.** ${prerequisites} The root comes from your secret store: nothing to do by hand.`);
+    }
   }
 
   /** Steps grouped by wave, as a table. */

@@ -2,10 +2,11 @@ import { EASTWEST_GATEWAY_NAME, ISTIO_CHART_REPOSITORY, ISTIO_SYSTEM_NAMESPACE }
 import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { IstiodExposure } from '../model/mesh-spec';
+import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
 import { applySetName } from './labels';
 import {
-  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, verifyDir,
+  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, trustDir, verifyDir,
 } from './layout';
 import { code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
@@ -257,21 +258,57 @@ class ReadmeWriter {
 
   private trust() {
     const { out, mesh } = this;
-    this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA per cluster');
+    this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA per primary');
     out.p(`Every primary gets a ${code('cacerts')} secret with an intermediate CA signed by one shared root, so that workloads of all clusters trust each other: ` +
-      'istiod signs workload certificates with it.' + (this.remotes.length > 0 ? ' Remotes need none: their workloads get certificates from their primary\'s istiod.' : ''),
-      `This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
-      `(RSA 4096 by default; ${code('--key-type ecdsa-p256')} and others are available) and keeps the keys in ${code('CERTS_DIR')}, outside this directory ` +
-      '(it refuses to write inside it). Run again, it keeps what exists and only adds clusters:', '');
-    const clusters = this.loops ? '"$(IFS=,; echo "${PRIMARIES[*]}")"' : this.primaries.map((c) => c.name).join(',');
-    const apply = (name: string, ctx: string) => `kubectl --context=${ctx} apply -f "$CERTS_DIR/${name}/cacerts.yaml"`;
-    out.bash([
-      `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`,
-      `npx cdk8s-istio-multicluster ca --dir "$CERTS_DIR" --output-dir . --clusters ${clusters}`,
-      ...(this.loops ? ['for c in "${PRIMARIES[@]}"; do', `  ${apply('$c', '"${CONTEXT[$c]}"')}`, 'done'] : this.primaries.map((c) => apply(c.name, this.ctx(c)))),
-    ]);
-    out.p('', `Keep ${code('$CERTS_DIR')} out of the clusters and out of version control: it holds the root key (${code('root-key.pem')}), ` +
-      `and each ${code('cacerts.yaml')} holds a primary's intermediate key.`);
+      'istiod signs workload certificates with it, and must find it when it starts.' +
+      (this.remotes.length > 0 ? ' Remotes need none: their workloads get certificates from their primary\'s istiod.' : ''), '');
+    const each = (line: (name: string, ctx: string) => string[]) => (this.loops
+      ? ['for c in "${PRIMARIES[@]}"; do', ...line('$c', '"${CONTEXT[$c]}"').map((l) => `  ${l}`), 'done']
+      : this.primaries.flatMap((c) => line(c.name, this.ctx(c))));
+    const certsDir = `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`;
+    const caCommand = (args: string) => `npx cdk8s-istio-multicluster ca --dir "$CERTS_DIR" --output-dir . ${args}`;
+    switch (mesh.trust.mode) {
+      case TrustMode.OFFLINE_CA: {
+        out.p(`This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
+          `(RSA 4096 by default; ${code('--key-type ecdsa-p256')} and others are available) and keeps the keys in ${code('CERTS_DIR')}, outside this directory ` +
+          '(it refuses to write inside it). Run again, it keeps what exists and only adds clusters:', '');
+        const clusters = this.loops ? '"$(IFS=,; echo "${PRIMARIES[*]}")"' : this.primaries.map((c) => c.name).join(',');
+        out.bash([certsDir, caCommand(`--clusters ${clusters}`),
+          ...each((name, ctx) => [`kubectl --context=${ctx} apply -f "$CERTS_DIR/${name}/cacerts.yaml"`])]);
+        out.p('', `Keep ${code('$CERTS_DIR')} out of the clusters and out of version control: it holds the root key (${code('root-key.pem')}), ` +
+          `and each ${code('cacerts.yaml')} holds a primary's intermediate key.`);
+        return;
+      }
+      case TrustMode.BRING_YOUR_OWN:
+        out.p(`Create each primary's ${code('cacerts')} secret in ${code(ISTIO_SYSTEM_NAMESPACE)} from your own CA: ${code('ca-cert.pem')} and ${code('ca-key.pem')}, ` +
+          `the primary's intermediate CA (a CA certificate whose path length allows it to sign workload certificates, with ${code('keyCertSign')}) and its key; ` +
+          `${code('root-cert.pem')}, the mesh's one root, the same in every primary; ${code('cert-chain.pem')}, the intermediate then every CA up to the root. ` +
+          `(The ${code('kubernetes.io/tls')} form, ${code('tls.crt')}, ${code('tls.key')} and ${code('ca.crt')}, works too.) With the files of each primary in ${code('$CERTS_DIR/<cluster>/')}:`, '');
+        out.bash([certsDir, ...each((name, ctx) => [
+          `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} create secret generic cacerts \\`,
+          `  --from-file="$CERTS_DIR/${name}/ca-cert.pem" --from-file="$CERTS_DIR/${name}/ca-key.pem" \\`,
+          `  --from-file="$CERTS_DIR/${name}/root-cert.pem" --from-file="$CERTS_DIR/${name}/cert-chain.pem"`,
+        ])]);
+        return;
+      case TrustMode.CERT_MANAGER: {
+        const cm = mesh.trust.certManager!;
+        out.p(`cert-manager issues each primary's intermediate into ${code('cacerts')} (${code('clusters/<primary>/trust/')}: a CA Issuer backed by the shared root in ` +
+          `the Secret ${code(cm.rootCaSecret)}, and a Certificate valid for ${cm.duration}, renewed ${cm.renewBefore} before it expires; istiod reloads it). ` +
+          `cert-manager must run in every primary${cm.rootCaFromStore ? ', and External Secrets with the store ' + code(cm.rootCaFromStore.secretStore.name) + ', whose key ' + code(cm.rootCaFromStore.key) + ' holds the root as tls.crt and tls.key' : ''}.`, '');
+        const lines: string[] = [];
+        if (!cm.rootCaFromStore) {
+          out.p(`The root's Secret is created by hand in every primary; this makes a root with the package's ${code('ca')} command (or use your own):`, '');
+          lines.push(certsDir, caCommand('--root-only'));
+          lines.push(...each((_name, ctx) => [`kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} create secret tls ${cm.rootCaSecret} --cert="$CERTS_DIR/root-cert.pem" --key="$CERTS_DIR/root-key.pem"`]));
+        }
+        lines.push(...each((name, ctx) => [
+          `kubectl --context=${ctx} apply -f ${this.loops ? `"clusters/${name}/trust/"` : `${trustDir(name)}/`}`,
+          `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} wait certificate/cacerts --for=condition=Ready --timeout=5m`,
+        ]));
+        out.bash(lines);
+        return;
+      }
+    }
   }
 
   private installCommands(name: string, ctx: string, indent = '') {

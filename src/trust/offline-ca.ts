@@ -5,6 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
 import { dns1123LabelProblem } from '../model/formats';
+import { CaKeyType } from '../model/trust-spec';
+
+export { CaKeyType } from '../model/trust-spec';
 import { toYaml } from '../render/yaml';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -14,23 +17,9 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
 type EcKeyGenParams = webcrypto.EcKeyGenParams;
 
-/** The key type of the root and intermediate CAs. */
-export enum CaKeyType {
-  /** RSA, 2048 bits. */
-  RSA_2048 = 'rsa-2048',
-  /** RSA, 3072 bits. */
-  RSA_3072 = 'rsa-3072',
-  /** RSA, 4096 bits: what Istio's `tools/certs` Makefile makes. */
-  RSA_4096 = 'rsa-4096',
-  /** ECDSA on P-256, signing with SHA-256. */
-  ECDSA_P256 = 'ecdsa-p256',
-  /** ECDSA on P-384, signing with SHA-384. */
-  ECDSA_P384 = 'ecdsa-p384',
-}
-
 /** Options of {@link generateMeshCa}. */
 export interface MeshCaOptions {
-  /** The clusters that get an intermediate CA (each one's `cacerts`). */
+  /** The clusters that get an intermediate CA (each one's `cacerts`); none for a root alone. */
   readonly clusters: string[];
 
   /** The directory the CA is written to; it must lie outside `outputDirectory`. */
@@ -189,7 +178,6 @@ export async function generateMeshCa(options: MeshCaOptions): Promise<MeshCaResu
   const problems = options.clusters.map((c) => [c, dns1123LabelProblem(c)] as const).filter(([, p]) => p !== undefined)
     .map(([c, p]) => `cluster "${c}" ${p}`);
   if (new Set(options.clusters).size !== options.clusters.length) problems.push('a cluster is named more than once');
-  if (options.clusters.length === 0) problems.push('name at least one cluster');
   for (const [field, value] of [['rootValidityDays', options.rootValidityDays], ['intermediateValidityDays', options.intermediateValidityDays]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${field} ${value} must be a whole number of days, at least 1`);
   }

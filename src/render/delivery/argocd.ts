@@ -11,7 +11,7 @@ import { MeshPlan } from '../../plan/mesh-plan';
 import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
-import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDir } from '../layout';
+import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDir, trustDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
@@ -126,6 +126,8 @@ function stageApplication(
         syncOptions: CHART_SYNC_OPTIONS,
         ignoreDifferences: [...ISTIOD_CHART_DIFFERENCES],
       };
+    case DeliveryStage.TRUST:
+      return { source: gitDirectory(repository, trustDir(step.cluster)) };
     case DeliveryStage.OBJECTS:
       return { source: gitDirectory(repository, meshObjectsDir(step.cluster)) };
     default: {

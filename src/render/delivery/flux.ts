@@ -12,7 +12,7 @@ import { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
 import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
-import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir } from '../layout';
+import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, trustDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
@@ -176,6 +176,17 @@ class FluxRenderer {
       dependsOn: this.dependsOn(cluster.name, [steps.namespace]),
       kubeConfigSecret,
     });
+    if (steps.trust !== undefined) {
+      // Waits for the Certificate to be Ready: istiod must start with the intermediate in cacerts.
+      new FluxKustomization(scope, 'Trust', {
+        ...common,
+        name: steps.trust.name,
+        path: repositoryPathOf(this.repository, trustDir(cluster.name)),
+        timeout: TIMEOUTS.namespace,
+        dependsOn: this.dependsOn(cluster.name, [steps.trust]),
+        kubeConfigSecret,
+      });
+    }
     // Applied where Flux runs, whichever cluster the charts go to: its HelmReleases live next to
     // Flux, and carry the kubeconfig themselves. It waits, so it is Ready once both are.
     new FluxKustomization(scope, 'ControlPlane', {
@@ -251,6 +262,7 @@ class FluxRenderer {
   private completedBy(ref: StepRef): string {
     switch (ref.stage) {
       case DeliveryStage.NAMESPACE:
+      case DeliveryStage.TRUST:
       case DeliveryStage.OBJECTS:
         return this.step(ref).name;
       case DeliveryStage.BASE:
@@ -274,6 +286,7 @@ class FluxRenderer {
     const required = (stage: DeliveryStage) => this.step({ cluster, stage });
     return {
       namespace: required(DeliveryStage.NAMESPACE),
+      trust: optional(DeliveryStage.TRUST),
       base: required(DeliveryStage.BASE),
       istiod: required(DeliveryStage.ISTIOD),
       objects: optional(DeliveryStage.OBJECTS),

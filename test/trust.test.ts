@@ -1,0 +1,99 @@
+/**
+ * The three trust modes: every primary gets its intermediate CA before istiod starts, remotes
+ * get nothing, and with cert-manager the Issuer and Certificate are in the output, in the apply
+ * order and in every GitOps order.
+ */
+import { describe, expect, it } from 'vitest';
+import { CaKeyType, ClusterRole, formatProblem, MeshSpec, TrustMode, TrustSpec, validateMesh } from '../src';
+import { expectMeshInvariants } from './invariants';
+import { validateObject } from './object-schemas';
+import { formatRun } from './readme-shell';
+import { executeReadme } from './readme-order';
+import { guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
+
+const FROM_STORE: TrustSpec = {
+  mode: TrustMode.CERT_MANAGER,
+  certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'istio/mesh-root' }, keyType: CaKeyType.ECDSA_P256, duration: '2160h', renewBefore: '360h' },
+};
+const MODES: [string, TrustSpec][] = [
+  ['the offline CA', { mode: TrustMode.OFFLINE_CA }],
+  ['your own cacerts', { mode: TrustMode.BRING_YOUR_OWN }],
+  ['cert-manager, root by hand', { mode: TrustMode.CERT_MANAGER }],
+  ['cert-manager, root from a secret store', FROM_STORE],
+];
+const MESHES: [string, MeshSpec][] = [['a mix of primaries and remotes', MIXED_MESH], ['primary-remote', guideTopologies()['primary-remote']]];
+
+describe.each(MODES)('trust by %s', (_mode, trust) => {
+  it.each(MESHES)('keeps the install order on empty clusters for %s', async (_name, spec) => {
+    const { mesh, files } = synth({ ...spec, trust });
+    await expectMeshInvariants(mesh.plan!, files);
+  });
+
+  it('runs the whole README', async () => {
+    const { mesh, files } = synth({ ...MIXED_MESH, trust });
+    const run = await executeReadme(mesh.plan!, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+  });
+
+  it('puts trust objects in primaries only, and only with cert-manager', () => {
+    const { mesh, files } = synth({ ...MIXED_MESH, trust });
+    for (const c of mesh.plan!.clusters) {
+      const trustFiles = files.filter((f) => f.path.startsWith(`clusters/${c.name}/trust/`));
+      expect(trustFiles.length > 0, c.name).toBe(trust.mode === TrustMode.CERT_MANAGER && c.role === ClusterRole.PRIMARY);
+    }
+  });
+});
+
+describe('cert-manager\'s intermediate CA', () => {
+  it('is a CA Certificate into cacerts, with Istio\'s subject and SAN, issued by a CA Issuer of the shared root', () => {
+    const { files } = synth({ ...MIXED_MESH, trust: FROM_STORE });
+    const objects = parseObjects(files, (p) => p.startsWith('clusters/east-1/trust/'));
+    for (const o of objects) expect(() => validateObject(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+    const cert = objects.find((o) => o.kind === 'Certificate')!;
+    expect(cert.metadata).toMatchObject({ name: 'cacerts', namespace: 'istio-system' });
+    expect(cert.spec).toMatchObject({
+      secretName: 'cacerts', isCA: true, commonName: 'Intermediate CA',
+      subject: { organizations: ['Istio'], localities: ['east-1'] }, dnsNames: ['istiod.istio-system.svc'],
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, duration: '2160h', renewBefore: '360h',
+      issuerRef: { name: 'istio-root-ca', kind: 'Issuer', group: 'cert-manager.io' },
+    });
+    expect(cert.spec.usages).toContain('cert sign');
+    const issuer = objects.find((o) => o.kind === 'Issuer')!;
+    expect(issuer.spec).toEqual({ ca: { secretName: 'istio-root-ca' } });
+    const root = objects.find((o) => o.kind === 'ExternalSecret')!;
+    expect(root.spec.target).toMatchObject({ name: 'istio-root-ca', template: { type: 'kubernetes.io/tls' } });
+    expect(root.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'ClusterSecretStore' });
+    expect(root.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key, d.remoteRef.property])).toEqual([
+      ['tls.crt', 'istio/mesh-root', 'tls.crt'], ['tls.key', 'istio/mesh-root', 'tls.key'],
+    ]);
+  });
+
+  it('is RSA 4096 by default, as Istio\'s Makefile makes it, with no root ExternalSecret without a store', () => {
+    const { files } = synth({ ...MIXED_MESH, trust: { mode: TrustMode.CERT_MANAGER } });
+    const objects = parseObjects(files, (p) => p.startsWith('clusters/west-1/trust/'));
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Certificate', 'Issuer']);
+    expect(objects.find((o) => o.kind === 'Certificate')!.spec.privateKey).toMatchObject({ algorithm: 'RSA', size: 4096 });
+  });
+});
+
+describe('trust settings that cannot work', () => {
+  const problems = (trust: TrustSpec) => validateMesh({ ...MIXED_MESH, trust }).map(formatProblem);
+  it('refuses cert-manager settings without cert-manager', () => {
+    expect(problems({ mode: TrustMode.OFFLINE_CA, certManager: {} })).toEqual([expect.stringMatching(/^trust.certManager: is set, but the trust mode is OfflineCa/)]);
+  });
+  it('refuses a renewal that is not before the expiry, and durations that are not durations', () => {
+    expect(problems({ mode: TrustMode.CERT_MANAGER, certManager: { duration: '720h', renewBefore: '720h' } }))
+      .toEqual([expect.stringMatching(/^trust.certManager.renewBefore: 720h is not shorter than the duration 720h/)]);
+    expect(problems({ mode: TrustMode.CERT_MANAGER, certManager: { duration: 'a year' } }))
+      .toEqual([expect.stringMatching(/^trust.certManager.duration: "a year" is not a duration/)]);
+    expect(problems({ mode: TrustMode.CERT_MANAGER, certManager: { duration: '30m', renewBefore: '10m' } }))
+      .toEqual([expect.stringMatching(/under cert-manager's minimum of 1h/)]);
+  });
+  it('refuses names that are not Secret or store names', () => {
+    expect(problems({ mode: TrustMode.CERT_MANAGER, certManager: { rootCaSecret: 'Root CA', rootCaFromStore: { secretStore: { name: 'My Store' }, key: ' ' } } })).toEqual([
+      expect.stringMatching(/^trust.certManager.rootCaSecret: "Root CA"/),
+      expect.stringMatching(/^trust.certManager.rootCaFromStore.secretStore.name: "My Store"/),
+      expect.stringMatching(/^trust.certManager.rootCaFromStore.key: must name/),
+    ]);
+  });
+});
