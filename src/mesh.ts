@@ -7,7 +7,7 @@ import { renderArgoCd } from './render/delivery/argocd';
 import { renderFlux } from './render/delivery/flux';
 import { renderSail } from './render/delivery/sail';
 import { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
-import { clusterDir, meshObjectsDir, namespaceDir, trustDir, verifyDir } from './render/layout';
+import { clusterDir, credentialsDir, meshObjectsDir, namespaceDir, remoteSecretsDir, trustDir, verifyDir } from './render/layout';
 import { OutputDirectory } from './render/output-directory';
 
 /** Properties of {@link IstioMulticlusterMesh}: the whole mesh, described once. */
@@ -80,11 +80,22 @@ function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirecto
   const hasObjects = cluster.plan.hasMeshObjects;
   if (hasObjects !== cluster.manifests.files.length > 0) throw new Error(`the plan and the charts of cluster ${name} disagree on whether it has mesh objects`);
   const dirs: OutputDirectory[] = [
-    { path: clusterDir(name), header: `All objects of the ${about}`, subdirectories: ['namespace', ...(cluster.trust ? ['trust'] : []), ...(hasObjects ? ['mesh'] : [])] },
+    {
+      path: clusterDir(name),
+      header: `All objects of the ${about}`,
+      subdirectories: ['namespace', ...(cluster.trust ? ['trust'] : []), ...(cluster.credentials ? ['credentials'] : []),
+        ...(cluster.remoteSecrets ? ['remote-secrets'] : []), ...(hasObjects ? ['mesh'] : [])],
+    },
     { path: namespaceDir(name), chart: cluster.namespace, header: `Applied before the control plane of the ${about}: kubectl apply -f ${namespaceDir(name)}/` },
   ];
   if (cluster.trust) {
     dirs.push({ path: trustDir(name), chart: cluster.trust, header: `cert-manager's intermediate CA of the ${about}, before its control plane: kubectl apply -f ${trustDir(name)}/` });
+  }
+  if (cluster.credentials) {
+    dirs.push({ path: credentialsDir(name), chart: cluster.credentials, header: `The reader token of the ${about}, published for the primaries that read it: kubectl apply -f ${credentialsDir(name)}/` });
+  }
+  if (cluster.remoteSecrets) {
+    dirs.push({ path: remoteSecretsDir(name), chart: cluster.remoteSecrets, header: `The remote secrets of the ${about}, from the secret store: kubectl apply -f ${remoteSecretsDir(name)}/` });
   }
   if (hasObjects) {
     dirs.push({ path: meshObjectsDir(name), chart: cluster.manifests, header: `Applied once the control plane of the ${about} runs: kubectl apply -f ${meshObjectsDir(name)}/` });

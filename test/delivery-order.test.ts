@@ -25,7 +25,7 @@ const meshes: [string, MeshSpec][] = [
 ];
 
 /** Which step of which cluster an emitted Argo CD Application or Flux object delivers, read from the object. */
-function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
+function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'credentials' | 'remote-secrets' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
   const source = o.kind === 'Application' ? o.spec.source : undefined;
   if (source?.chart === 'base' || o.spec?.chart?.spec?.chart === 'base') return 'base';
   if (source?.chart === 'istiod' || o.spec?.chart?.spec?.chart === 'istiod') return 'istiod';
@@ -33,6 +33,8 @@ function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'base' | 'istiod' 
   if (p === undefined) return undefined;
   if (/\/clusters\/[^/]+\/namespace$/.test(p)) return 'namespace';
   if (/\/clusters\/[^/]+\/trust$/.test(p)) return 'cacerts';
+  if (/\/clusters\/[^/]+\/credentials$/.test(p)) return 'credentials';
+  if (/\/clusters\/[^/]+\/remote-secrets$/.test(p)) return 'remote-secrets';
   if (/\/clusters\/[^/]+\/mesh$/.test(p)) return 'objects';
   if (/\/flux\/control-planes\/[^/]+$/.test(p)) return 'control-plane';
   return undefined;
@@ -55,8 +57,14 @@ function manualTimes(plan: MeshPlan) {
 
 const CERT_MANAGER: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER };
 const FROM_STORE: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'mesh/root' } } };
+const EXTERNAL_SECRETS = (spec: MeshSpec): MeshSpec => ({
+  ...spec,
+  remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-credentials', kind: 'ClusterSecretStore' } } },
+  clusters: spec.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com` })),
+});
 const variants: [string, MeshSpec][] = [
   ...meshes,
+  ...meshes.map(([name, spec]): [string, MeshSpec] => [`${name}, remote secrets through External Secrets`, EXTERNAL_SECRETS(spec)]),
   ...meshes.slice(2, 5).flatMap(([name, spec]): [string, MeshSpec][] => [
     [`${name}, trust by cert-manager`, { ...spec, trust: CERT_MANAGER }],
     [`${name}, trust by cert-manager with the root from a store`, { ...spec, trust: FROM_STORE }],
@@ -80,7 +88,13 @@ describe.each(variants)('delivering %s', (_name, spec) => {
         case 'namespace': return Math.min(manual.namespace, wave.get(`${e.cluster}/namespace`) ?? Infinity);
         // By hand, or issued by cert-manager in the primary's trust wave.
         case 'cacerts': return manual.cacerts ?? wave.get(`${e.cluster}/cacerts`);
-        case 'attached': return manual.attached;
+        // By hand, or once its primary renders the remote secret from what the cluster published.
+        case 'attached': {
+          if (manual.attached !== undefined) return manual.attached;
+          const primary = plan.clusters.find((c) => c.name === e.cluster)!.controlPlaneCluster;
+          const [published, rendered] = [wave.get(`${e.cluster}/credentials`), wave.get(`${primary}/remote-secrets`)];
+          return published === undefined || rendered === undefined || rendered <= published ? undefined : rendered;
+        }
         default: return wave.get(`${e.cluster}/${e.what}`);
       }
     };
@@ -173,7 +187,13 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   const node = (e: OrderEvent): string | undefined => {
     if (e.what === 'namespace') return byHand ? 'manual/namespace' : byStage.get(`${e.cluster}/namespace`);
     if (e.what === 'cacerts') return byStage.get(`${e.cluster}/cacerts`) ?? (byHand ? 'manual/cacerts' : undefined);
-    if (e.what === 'attached') return secrets ? 'manual/remote-secrets' : undefined;
+    if (e.what === 'attached') {
+      if (secrets) return 'manual/remote-secrets';
+      // Through External Secrets: the primary's remote-secrets step, which must follow the cluster's credentials step.
+      const primary = plan.clusters.find((c) => c.name === e.cluster)!.controlPlaneCluster;
+      const [published, rendered] = [byStage.get(`${e.cluster}/credentials`), byStage.get(`${primary}/remote-secrets`)];
+      return published !== undefined && rendered !== undefined && graph.precedes(published, rendered) ? rendered : undefined;
+    }
     return byStage.get(`${e.cluster}/${e.what}`);
   };
   return {

@@ -104,7 +104,7 @@ describe('delivery settings that cannot work', () => {
   it('refuses names that Argo CD and Flux objects would carry in labels of over 63 characters', () => {
     const long = `c${'x'.repeat(40)}`;
     expectProblems(mesh({ repository: REPO, argoCd: {} }, [{ name: long }, {}], { meshId: 'a-rather-long-mesh-id' }),
-      [['clusters[0].name', /names of up to 77 characters .* shorten the mesh ID or the cluster name/, long]]);
+      [['clusters[0].name', /names of up to 78 characters .* shorten the mesh ID or the cluster name/, long]]);
     // The same names are fine without Argo CD or Flux.
     expect(validateMesh(mesh({ sailOperator: true }, [{ name: long }, {}], { meshId: 'a-rather-long-mesh-id' }))).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { ClusterRole, contextVariable, helmBaseValuesPath, TrustMode, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
 import { expectOrder, OrderEvent } from './order-rules';
+import { parseObjects } from './support';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
 
 /** The context each cluster's commands run against in the executed README. */
@@ -114,7 +115,13 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
         }
         case 'base': case 'istiod': return paths[path](ctx, e.what);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
-        case 'attached': return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
+        case 'attached': {
+          if (!plan.remoteCredentials) return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
+          // Through External Secrets: the cluster publishes its token, then its primary renders the remote secret.
+          const published = first(ctx, isCall('kubectl', '-n', 'istio-system', 'wait', 'pushsecret'));
+          const rendered = first(contextOf(c.controlPlaneCluster), isCall('kubectl', '-n', 'istio-system', 'wait', 'externalsecret'));
+          return published === undefined || rendered === undefined || rendered < published ? undefined : rendered;
+        }
       }
     };
     expectOrder(plan, (a, b) => {
@@ -150,6 +157,12 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
     if (c.hasMeshObjects) expect(first(ctx, applies(`clusters/${c.name}/mesh/`)), `${c.name}: its mesh objects are applied`).toBeDefined();
 
     // Every primary holds the remote secret of exactly the clusters it reads.
+    if (plan.remoteCredentials) {
+      const rendered = parseObjects(files, (p) => p.startsWith(`clusters/${c.name}/remote-secrets/`)).map((o) => o.spec.target.name as string);
+      expect(rendered.sort(), `${c.name} renders remote secrets`).toEqual(c.readsApiServersOf.map((r) => `istio-remote-secret-${r}`).sort());
+      expect(calls.some(isCall('istioctl', 'create-remote-secret')), 'no live-cluster remote secrets').toBe(false);
+      continue;
+    }
     const secretsHeld = calls.filter((k) => k.context === ctx && isCall('kubectl', 'apply', '-f', '-')(k)).map(remoteSecretOf);
     expect(secretsHeld.sort(), `${c.name} holds remote secrets`).toEqual([...c.readsApiServersOf].sort());
     for (const read of c.readsApiServersOf) {

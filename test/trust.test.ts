@@ -97,3 +97,38 @@ describe('trust settings that cannot work', () => {
     ]);
   });
 });
+
+describe('remote secrets through External Secrets', () => {
+  const STORE: MeshSpec['remoteCredentials'] = { externalSecrets: { secretStore: { name: 'mesh-credentials' } } };
+  const withServers = (spec: MeshSpec): MeshSpec => ({
+    ...spec,
+    remoteCredentials: STORE,
+    clusters: spec.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com:6443` })),
+  });
+
+  it.each(MESHES)('keep the install order on empty clusters for %s, with no istioctl', async (_name, spec) => {
+    const { mesh, files } = synth(withServers(spec));
+    await expectMeshInvariants(mesh.plan!, files);
+  });
+
+  it('publish every read cluster\'s token, and render every remote secret at that cluster\'s apiServer, schema-valid', () => {
+    const { mesh, files } = synth(withServers(MIXED_MESH));
+    for (const c of mesh.plan!.clusters) {
+      const credentials = parseObjects(files, (p) => p.startsWith(`clusters/${c.name}/credentials/`));
+      expect(credentials.map((o) => o.kind).sort(), c.name).toEqual(['PushSecret', 'Secret']);
+      const remote = parseObjects(files, (p) => p.startsWith(`clusters/${c.name}/remote-secrets/`));
+      expect(remote.length, c.name).toBe(c.readsApiServersOf.length);
+      for (const o of remote) {
+        const read = o.spec.target.name.replace('istio-remote-secret-', '');
+        expect(o.spec.target.template.data[read]).toContain(`server: https://${read}.k8s.example.com:6443`);
+      }
+      for (const o of [...credentials, ...remote]) expect(() => validateObject(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+    }
+  });
+
+  it('need the API server address of every cluster a primary reads', () => {
+    const problems = validateMesh({ ...MIXED_MESH, remoteCredentials: STORE }).map(formatProblem);
+    expect(problems).toHaveLength(MIXED_MESH.clusters.length);
+    expect(problems[0]).toMatch(/^cluster "east-1" \(clusters\[0\]\.apiServer\): is required with remoteCredentials.externalSecrets: west-1 read/);
+  });
+});

@@ -15,12 +15,16 @@ export enum DeliveryStage {
   BASE = 'istio-base',
   /** Istio's `istiod` chart: istiod on a primary, the remote profile's webhook and Service on a remote. */
   ISTIOD = 'istiod',
+  /** With External Secrets: the cluster's reader token, published to the store for the primaries that read it. */
+  CREDENTIALS = 'credentials',
+  /** With External Secrets: a primary's remote secrets, rendered from the store, one per cluster it reads. */
+  REMOTE_SECRETS = 'remote-secrets',
   /** The cluster's mesh objects: east-west gateway, exposed istiod and services. */
   OBJECTS = 'mesh',
 }
 
 /** The longest suffix a delivery object's name gets after `<meshId>-<cluster>`. */
-const LONGEST_SUFFIX = '-control-plane';
+const LONGEST_SUFFIX = '-remote-secrets';
 
 /** The name of one cluster's delivery object: `<meshId>-<cluster>-<what>`. */
 export function deliveryObjectName(meshId: string, cluster: string, what: string): string {

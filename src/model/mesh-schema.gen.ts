@@ -41,6 +41,10 @@ export const MESH_SPEC_SCHEMA = {
           "$ref": "#/definitions/TrustSpec",
           "description": "The mesh's trust: how each primary gets its intermediate CA (`cacerts`), signed by one root."
         },
+        "remoteCredentials": {
+          "$ref": "#/definitions/RemoteCredentialsSpec",
+          "description": "How primaries get the remote secrets with which they read other clusters."
+        },
         "delivery": {
           "$ref": "#/definitions/DeliverySpec",
           "description": "Delivery besides `kubectl apply`: the Git repository the output is committed to, and the Argo CD, Flux and Sail Operator output to generate."
@@ -100,6 +104,10 @@ export const MESH_SPEC_SCHEMA = {
         "apiServer": {
           "type": "string",
           "description": "The URL at which other clusters reach this cluster's API server, when it differs from the address in your kubeconfig (kind clusters, private endpoints, proxies). The remote secrets that primaries use to read this cluster are created with it (`istioctl create-remote-secret --server`). An `https://` URL."
+        },
+        "apiServerTlsName": {
+          "type": "string",
+          "description": "The name to check the API server's certificate against, when `apiServer` is not a name on it (a proxy, or an address the certificate does not list): the remote secret's `tls-server-name`."
         },
         "kubeContext": {
           "type": "string",
@@ -317,6 +325,36 @@ export const MESH_SPEC_SCHEMA = {
         "ecdsa-p384"
       ],
       "description": "The key type of a CA."
+    },
+    "RemoteCredentialsSpec": {
+      "type": "object",
+      "properties": {
+        "externalSecrets": {
+          "$ref": "#/definitions/ExternalSecretsCredentials",
+          "description": "Declaratively, through External Secrets: every cluster read by a primary publishes its `istio-reader-service-account` token and CA to this store (a PushSecret), and every primary renders each remote secret from there (an ExternalSecret). Every such cluster needs its `apiServer`."
+        }
+      },
+      "additionalProperties": false,
+      "description": "How primaries get the remote secrets with which they read other clusters' API servers."
+    },
+    "ExternalSecretsCredentials": {
+      "type": "object",
+      "properties": {
+        "secretStore": {
+          "$ref": "#/definitions/SecretStoreRef",
+          "description": "The store; it must support pushing (PushSecret), and every cluster must reach it."
+        },
+        "keyPrefix": {
+          "type": "string",
+          "description": "The prefix of the credentials' keys in the store: `<prefix>/<mesh>/<cluster>/reader-token` and `…/ca.crt`.",
+          "default": "istio-remote"
+        }
+      },
+      "required": [
+        "secretStore"
+      ],
+      "additionalProperties": false,
+      "description": "The store the clusters' reader credentials go through."
     },
     "DeliverySpec": {
       "type": "object",

@@ -1,5 +1,5 @@
 import { ClusterDeliveryOptions, DeliverySpec } from './delivery-spec';
-import { TrustSpec } from './trust-spec';
+import { RemoteCredentialsSpec, TrustSpec } from './trust-spec';
 
 /** The mesh ID when a description names none. */
 export const DEFAULT_MESH_ID = 'mesh1';
@@ -136,6 +136,14 @@ export interface ClusterSpec {
   readonly apiServer?: string;
 
   /**
+   * The name to check the API server's certificate against, when `apiServer` is not a name
+   * on it (a proxy, or an address the certificate does not list): the remote secret's
+   * `tls-server-name`.
+   * @default - the host of `apiServer`
+   */
+  readonly apiServerTlsName?: string;
+
+  /**
    * The kubeconfig context of this cluster, as used in the generated instructions.
    * @default - `${CTX_<NAME>}`: an environment variable named after the cluster
    */
@@ -196,6 +204,12 @@ export interface MeshSpec {
    * @default - the package's offline CA command
    */
   readonly trust?: TrustSpec;
+
+  /**
+   * How primaries get the remote secrets with which they read other clusters.
+   * @default - `istioctl create-remote-secret`, in the README
+   */
+  readonly remoteCredentials?: RemoteCredentialsSpec;
 
   /**
    * Delivery besides `kubectl apply`: the Git repository the output is committed to, and the

@@ -101,3 +101,28 @@ export interface TrustSpec {
    */
   readonly certManager?: CertManagerTrustOptions;
 }
+
+/** How primaries get the remote secrets with which they read other clusters' API servers. */
+export interface RemoteCredentialsSpec {
+  /**
+   * Declaratively, through External Secrets: every cluster read by a primary publishes its
+   * `istio-reader-service-account` token and CA to this store (a PushSecret), and every primary
+   * renders each remote secret from there (an ExternalSecret). Every such cluster needs its
+   * `apiServer`.
+   * @default - the README creates them with `istioctl create-remote-secret`
+   */
+  readonly externalSecrets?: ExternalSecretsCredentials;
+}
+
+/** The store the clusters' reader credentials go through. */
+export interface ExternalSecretsCredentials {
+  /** The store; it must support pushing (PushSecret), and every cluster must reach it. */
+  readonly secretStore: SecretStoreRef;
+
+  /**
+   * The prefix of the credentials' keys in the store: `<prefix>/<mesh>/<cluster>/reader-token`
+   * and `…/ca.crt`.
+   * @default 'istio-remote'
+   */
+  readonly keyPrefix?: string;
+}

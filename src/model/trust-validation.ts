@@ -1,7 +1,12 @@
 import { AddProblem } from './delivery-validation';
-import { dns1123SubdomainProblem, goDurationProblem } from './formats';
+import { dns1123SubdomainProblem, goDurationProblem, hostAddressProblem } from './formats';
 import { MeshSpec } from './mesh-spec';
 import { TrustMode } from './trust-spec';
+
+/** A DNS name as a TLS server name. */
+function dnsNameProblem(value: string): string | undefined {
+  return hostAddressProblem(value);
+}
 
 /** A Go duration in milliseconds (`1h30m`); undefined when it is not one. */
 export function goDurationMs(value: string): number | undefined {
@@ -41,4 +46,38 @@ export function checkTrust(spec: MeshSpec, add: AddProblem) {
   if (duration !== undefined && renewBefore !== undefined && renewBefore >= duration) {
     add('trust.certManager.renewBefore', `${cm.renewBefore ?? '720h'} is not shorter than the duration ${cm.duration ?? '8760h'}: the intermediate would be renewed continuously; make it shorter`);
   }
+}
+
+/**
+ * Checks the remote credentials: with External Secrets, every cluster a primary reads needs
+ * the API server address other clusters use, as the output cannot take it from a kubeconfig.
+ */
+export function checkRemoteCredentials(spec: MeshSpec, add: AddProblem) {
+  const es = spec.remoteCredentials?.externalSecrets;
+  const clusters = Array.isArray(spec.clusters) ? spec.clusters : [];
+  clusters.forEach((c, i) => {
+    if (c?.apiServerTlsName !== undefined) {
+      const reason = dnsNameProblem(c.apiServerTlsName);
+      if (reason) add(`clusters[${i}].apiServerTlsName`, `"${c.apiServerTlsName}" ${reason}`, c.name);
+      if (c.apiServer === undefined) add(`clusters[${i}].apiServerTlsName`, 'is set without apiServer, the address it names the certificate of; set apiServer too', c.name);
+    }
+  });
+  if (es === undefined) return;
+  if (es.secretStore?.name !== undefined) {
+    const reason = dns1123SubdomainProblem(es.secretStore.name);
+    if (reason) add('remoteCredentials.externalSecrets.secretStore.name', `"${es.secretStore.name}" ${reason}`);
+  }
+  if (es.keyPrefix !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(es.keyPrefix)) {
+    add('remoteCredentials.externalSecrets.keyPrefix', `"${es.keyPrefix}" must be letters, digits, ".", "_", "-" and "/", starting with a letter or digit`);
+  }
+  const primaries = clusters.filter((c) => c !== null && c.controlPlaneCluster === undefined);
+  clusters.forEach((c, i) => {
+    if (c === null || c.name === undefined) return;
+    // Every primary reads every other cluster; a cluster read by none needs no address.
+    const readBy = primaries.filter((p) => p.name !== c.name);
+    if (readBy.length > 0 && c.apiServer === undefined) {
+      add(`clusters[${i}].apiServer`, `is required with remoteCredentials.externalSecrets: ${readBy.slice(0, 5).map((p) => p.name).join(', ')}` +
+        `${readBy.length > 5 ? ', …' : ''} read this cluster's API server at it, and the output cannot take it from your kubeconfig`, c.name);
+    }
+  });
 }

@@ -82,8 +82,14 @@ export interface DeliveryPlan {
  * primaries' base, istiod and objects, then the remotes'. Remotes have no trust step.
  */
 const WAVES: Record<'primary' | 'remote', Record<DeliveryStage, number>> = {
-  primary: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 2, [DeliveryStage.ISTIOD]: 3, [DeliveryStage.OBJECTS]: 4 },
-  remote: { [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 5, [DeliveryStage.ISTIOD]: 6, [DeliveryStage.OBJECTS]: 7 },
+  primary: {
+    [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 2, [DeliveryStage.ISTIOD]: 3, [DeliveryStage.OBJECTS]: 4,
+    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8,
+  },
+  remote: {
+    [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 5, [DeliveryStage.ISTIOD]: 6,
+    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.OBJECTS]: 9,
+  },
 };
 
 /** What the delivery plan needs of each cluster's plan. */
@@ -92,6 +98,8 @@ export interface DeliveredCluster {
   readonly isRemote: boolean;
   readonly controlPlaneCluster: string;
   readonly hasMeshObjects: boolean;
+  /** The clusters whose API servers this cluster's istiod reads (a primary's remote secrets). */
+  readonly readsApiServersOf: string[];
 }
 
 /**
@@ -102,6 +110,8 @@ export interface DeliveredCluster {
  */
 export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion, clusters: DeliveredCluster[]): DeliveryPlan {
   const certManager = (spec.trust?.mode ?? TrustMode.OFFLINE_CA) === TrustMode.CERT_MANAGER;
+  const externalSecrets = spec.remoteCredentials?.externalSecrets !== undefined;
+  const read = new Set(clusters.flatMap((c) => c.readsApiServersOf));
   const delivery = spec.delivery ?? {};
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const ref = (cluster: string, stage: DeliveryStage): StepRef => ({ cluster, stage });
@@ -121,7 +131,14 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
     if (issuesCa) step(DeliveryStage.TRUST, [ref(c.name, DeliveryStage.NAMESPACE)]);
     step(DeliveryStage.BASE, [ref(c.name, DeliveryStage.NAMESPACE), ...primaryReady]);
     step(DeliveryStage.ISTIOD, [ref(c.name, DeliveryStage.BASE), ...(issuesCa ? [ref(c.name, DeliveryStage.TRUST)] : [])]);
-    if (c.hasMeshObjects) step(DeliveryStage.OBJECTS, [ref(c.name, DeliveryStage.ISTIOD)]);
+    // The reader's token exists once the charts made its service account and role.
+    if (externalSecrets && read.has(c.name)) step(DeliveryStage.CREDENTIALS, [ref(c.name, DeliveryStage.ISTIOD)]);
+    if (externalSecrets && c.readsApiServersOf.length > 0) {
+      step(DeliveryStage.REMOTE_SECRETS, [ref(c.name, DeliveryStage.ISTIOD), ...c.readsApiServersOf.map((r) => ref(r, DeliveryStage.CREDENTIALS))]);
+    }
+    // A remote's gateway is configured by its primary only once the primary holds the remote's secret.
+    const attached = externalSecrets && c.isRemote ? [ref(c.controlPlaneCluster, DeliveryStage.REMOTE_SECRETS)] : [];
+    if (c.hasMeshObjects) step(DeliveryStage.OBJECTS, [ref(c.name, DeliveryStage.ISTIOD), ...attached]);
   }
   steps.sort((a, b) => a.wave - b.wave);
 
@@ -133,7 +150,7 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
   } else if (spec.trust?.certManager?.rootCaFromStore === undefined) {
     manualSteps.push({ kind: ManualStepKind.ROOT_CA, afterWave: -1, before: steps.filter((s) => s.stage === DeliveryStage.TRUST) });
   }
-  if (clusters.length > 1) {
+  if (clusters.length > 1 && !externalSecrets) {
     // Multi-primary meshes need them too; remotes' gateways wait for them to get their proxies configured.
     const remoteObjects = steps.filter((s) => s.stage === DeliveryStage.OBJECTS && byName.get(s.cluster)!.isRemote);
     manualSteps.push({ kind: ManualStepKind.REMOTE_SECRETS, afterWave: lastIstiodWave, before: remoteObjects.map((s) => ref(s.cluster, s.stage)) });

@@ -60,6 +60,8 @@ export interface ClusterPlan {
   readonly kubeContext: string;
   /** Where other clusters reach this cluster's API server, when it differs from the kubeconfig's. */
   readonly apiServer?: string;
+  /** The name on the API server's certificate, when `apiServer` is not one. */
+  readonly apiServerTlsName?: string;
   /**
    * Whether the cluster has objects besides its namespace (gateway, istiod-external, exposed
    * istiod or services), applied once its control plane is installed.
@@ -89,6 +91,8 @@ export interface MeshPlan {
   readonly verificationClient: VerificationClient;
   /** How the primaries get their intermediate CAs. */
   readonly trust: TrustPlan;
+  /** With External Secrets, the store the remote secrets go through; undefined for istioctl. */
+  readonly remoteCredentials?: { readonly secretStore: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' }; readonly keyPrefix: string };
   /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps. */
   readonly delivery: DeliveryPlan;
 }
@@ -157,6 +161,7 @@ export function planMesh(description: MeshSpec): MeshPlan {
       readsApiServersOf: role === ClusterRole.PRIMARY ? allNames.filter((o) => o !== c.name) : [],
       kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
       apiServer: c.apiServer,
+      apiServerTlsName: c.apiServerTlsName,
     };
   });
 
@@ -177,8 +182,13 @@ export function planMesh(description: MeshSpec): MeshPlan {
     verification: spec.verification ?? true,
     verificationClient: spec.verificationClient ?? VerificationClient.CURL,
     trust: trustPlan(spec),
+    remoteCredentials: spec.remoteCredentials?.externalSecrets ? {
+      secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: spec.remoteCredentials.externalSecrets.secretStore.kind ?? 'ClusterSecretStore' },
+      keyPrefix: spec.remoteCredentials.externalSecrets.keyPrefix ?? 'istio-remote',
+    } : undefined,
     delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
       name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
+      readsApiServersOf: c.readsApiServersOf,
     }))),
   };
 }

@@ -3,6 +3,10 @@ import { EastWestGateway } from '../constructs/east-west-gateway';
 import { ExposeIstiod } from '../constructs/expose-istiod';
 import { ExposeServices } from '../constructs/expose-services';
 import { IstioIntermediateCa } from '../constructs/cert-manager/istio-intermediate-ca';
+import { ReaderCredentialPushSecret } from '../constructs/credentials/reader-credential-push-secret';
+import { ReaderTokenSecret } from '../constructs/credentials/reader-token-secret';
+import { RemoteSecretExternalSecret } from '../constructs/credentials/remote-secret-external-secret';
+import { remoteCredentialKeys } from './credentials/istio-remote-secret';
 import { IstioSystemNamespace } from '../constructs/istio-system-namespace';
 import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
@@ -18,6 +22,10 @@ export interface ClusterCharts {
   readonly namespace: ManifestChart;
   /** With cert-manager, a primary's intermediate CA, applied before its control plane. */
   readonly trust?: ManifestChart;
+  /** With External Secrets, the reader token and its PushSecret, on a cluster a primary reads. */
+  readonly credentials?: ManifestChart;
+  /** With External Secrets, a primary's remote secrets, one ExternalSecret per cluster it reads. */
+  readonly remoteSecrets?: ManifestChart;
   /** The mesh objects, applied once the control plane is installed; without files when the cluster has none. */
   readonly manifests: ManifestChart;
   readonly verification?: ManifestChart;
@@ -43,6 +51,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     trust.addFile('10-issuer.yaml', ca.issuer);
     trust.addFile('20-intermediate-ca.yaml', ca.certificate);
   }
+  const { credentials, remoteSecrets } = credentialCharts(clusterScope, mesh, cluster);
   const manifests = new ManifestChart(clusterScope, 'Manifests', { labels: commonLabels(mesh.meshId, cluster.name, 'mesh') });
   if (cluster.istiodLoadBalancer) {
     manifests.addFile('10-istiod-external.yaml', new IstiodLoadBalancer(manifests, 'IstiodLoadBalancer', cluster.istiodLoadBalancer));
@@ -67,7 +76,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
   }
 
-  if (!mesh.verification) return { namespace, trust, manifests };
+  if (!mesh.verification) return { namespace, trust, credentials, remoteSecrets, manifests };
   const verification = new ManifestChart(clusterScope, 'Verification', { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
@@ -76,5 +85,42 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   verification.addFile('00-sample-namespace.yaml', workloads.namespace);
   verification.addFile('10-helloworld.yaml', workloads.helloWorld);
   verification.addFile(`20-${workloads.client.name}.yaml`, workloads.client);
-  return { namespace, trust, manifests, verification };
+  return { namespace, trust, credentials, remoteSecrets, manifests, verification };
+}
+
+/**
+ * With External Secrets: on a cluster that primaries read, its reader token and the PushSecret
+ * that publishes it; on a primary, an ExternalSecret per cluster it reads, rendering the remote
+ * secret as istioctl would, at the API server address other clusters use.
+ */
+function credentialCharts(scope: Construct, mesh: MeshPlan, cluster: ClusterPlan): { credentials?: ManifestChart; remoteSecrets?: ManifestChart } {
+  const rc = mesh.remoteCredentials;
+  if (rc === undefined) return {};
+  const readBy = mesh.clusters.some((c) => c.readsApiServersOf.includes(cluster.name));
+  let credentials: ManifestChart | undefined;
+  if (readBy) {
+    credentials = new ManifestChart(scope, 'Credentials', { labels: commonLabels(mesh.meshId, cluster.name, 'credentials') });
+    const token = new ReaderTokenSecret(credentials, 'ReaderToken', {});
+    credentials.addFile('10-reader-token.yaml', token);
+    credentials.addFile('20-push-reader-credentials.yaml', new ReaderCredentialPushSecret(credentials, 'PushReaderCredentials', {
+      secretStoreRef: rc.secretStore,
+      keys: remoteCredentialKeys(mesh.meshId, cluster.name, rc.keyPrefix),
+      tokenSecret: { name: token.name, namespace: token.namespace },
+    }));
+  }
+  let remoteSecrets: ManifestChart | undefined;
+  if (cluster.readsApiServersOf.length > 0) {
+    remoteSecrets = new ManifestChart(scope, 'RemoteSecrets', { labels: commonLabels(mesh.meshId, cluster.name, 'credentials') });
+    for (const name of cluster.readsApiServersOf) {
+      const read = mesh.clusters.find((c) => c.name === name)!;
+      remoteSecrets.addFile(`remote-secret-${name}.yaml`, new RemoteSecretExternalSecret(remoteSecrets, `Read-${name}`, {
+        cluster: name,
+        server: read.apiServer!,
+        tlsServerName: read.apiServerTlsName,
+        secretStoreRef: rc.secretStore,
+        keys: remoteCredentialKeys(mesh.meshId, name, rc.keyPrefix),
+      }));
+    }
+  }
+  return { credentials, remoteSecrets };
 }

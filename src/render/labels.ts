@@ -8,11 +8,12 @@ export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
  * for the istio-system namespace, which no selector of the other layers may match: deleting
  * it would take istiod, `cacerts` and the remote secrets along. `delivery` for the Argo CD
  * and Flux objects, `install` for install resources such as the Sail Operator's `Istio`, `trust`
- * for cert-manager's Issuer and Certificate of a primary's intermediate CA.
+ * for cert-manager's Issuer and Certificate of a primary's intermediate CA, `credentials` for the
+ * reader tokens and remote secrets that go through External Secrets.
  */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 
-export type Layer = 'mesh' | 'verify' | 'namespace' | 'trust' | 'delivery' | 'install';
+export type Layer = 'mesh' | 'verify' | 'namespace' | 'trust' | 'credentials' | 'delivery' | 'install';
 
 /** The labels of an object that belongs to one cluster of a mesh. */
 export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {

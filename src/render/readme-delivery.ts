@@ -19,6 +19,8 @@ export interface KubectlSections {
 const STAGE_TEXT: Record<DeliveryStage, string> = {
   [DeliveryStage.NAMESPACE]: 'the istio-system namespace',
   [DeliveryStage.TRUST]: 'the intermediate CA (cert-manager)',
+  [DeliveryStage.CREDENTIALS]: 'the reader token, published to the store',
+  [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets, from the store',
   [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
   [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
   [DeliveryStage.OBJECTS]: 'the mesh objects',

@@ -4,9 +4,9 @@ import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
-import { applySetName } from './labels';
+import { applySetName, LAYER_LABEL } from './labels';
 import {
-  helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, trustDir, verifyDir,
+  credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, remoteSecretsDir, trustDir, verifyDir,
 } from './layout';
 import { code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
@@ -421,6 +421,10 @@ class ReadmeWriter {
     const { out, mesh } = this;
     if (!mesh.clusters.some((c) => c.readsApiServersOf.length > 0)) return;
     this.sections.remoteSecrets = out.heading('Enable endpoint discovery: remote secrets');
+    if (mesh.remoteCredentials) {
+      this.externalSecretsCredentials();
+      return;
+    }
     out.p('Every primary reads the API server of every other cluster. A remote secret holds a kubeconfig for one cluster\'s ' +
       `${code('istio-reader-service-account')}; it is created once per cluster and applied to every primary but that cluster itself:`, '');
     const server = (c: ClusterPlan) => (c.apiServer !== undefined ? ` --server=${c.apiServer}` : '');
@@ -446,6 +450,43 @@ class ReadmeWriter {
     }
     if (this.remotes.length > 0) {
       out.p('', 'A remote is attached once its primary holds its secret: the primary then patches the remote\'s webhooks and serves its proxies.');
+    }
+  }
+
+  /** Remote secrets through External Secrets: every read cluster publishes its reader token, every primary renders its remote secrets. */
+  private externalSecretsCredentials() {
+    const { out, mesh } = this;
+    const rc = mesh.remoteCredentials!;
+    const read = mesh.clusters.filter((c) => mesh.clusters.some((p) => p.readsApiServersOf.includes(c.name)));
+    const readers = mesh.clusters.filter((c) => c.readsApiServersOf.length > 0);
+    out.p('Every primary reads the API server of every other cluster, through a remote secret: a kubeconfig for that cluster\'s ' +
+      `${code('istio-reader-service-account')}. Here they go through External Secrets and the ${rc.secretStore.kind} ${code(rc.secretStore.name)}, ` +
+      'which External Secrets must reach from every cluster, and which must support pushing: each cluster publishes its reader token and CA ' +
+      `(${code('clusters/<cluster>/credentials/')}), and each primary renders its remote secrets from them, at the ${code('apiServer')} of each cluster ` +
+      `(${code('clusters/<primary>/remote-secrets/')}). No token passes through this directory or your shell.`, '');
+    const layer = `${LAYER_LABEL}=credentials`;
+    if (this.loops) {
+      out.bash([
+        'for c in "${CLUSTERS[@]}"; do',
+        '  if [ -d "clusters/$c/credentials" ]; then',
+        '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/credentials/"',
+        `    kubectl --context="\${CONTEXT[$c]}" -n ${ISTIO_SYSTEM_NAMESPACE} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`,
+        '  fi',
+        'done',
+        'for c in "${PRIMARIES[@]}"; do',
+        '  if [ -d "clusters/$c/remote-secrets" ]; then',
+        '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/remote-secrets/"',
+        `    kubectl --context="\${CONTEXT[$c]}" -n ${ISTIO_SYSTEM_NAMESPACE} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`,
+        '  fi',
+        'done',
+      ]);
+    } else {
+      out.bash([
+        ...read.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${credentialsDir(c.name)}/`,
+          `kubectl --context=${this.ctx(c)} -n ${ISTIO_SYSTEM_NAMESPACE} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
+        ...readers.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${remoteSecretsDir(c.name)}/`,
+          `kubectl --context=${this.ctx(c)} -n ${ISTIO_SYSTEM_NAMESPACE} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
+      ]);
     }
   }
 

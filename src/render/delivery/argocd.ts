@@ -11,7 +11,7 @@ import { MeshPlan } from '../../plan/mesh-plan';
 import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
-import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, meshObjectsDir, namespaceDir, trustDir } from '../layout';
+import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
@@ -127,9 +127,10 @@ function stageApplication(
         ignoreDifferences: [...ISTIOD_CHART_DIFFERENCES],
       };
     case DeliveryStage.TRUST:
-      return { source: gitDirectory(repository, trustDir(step.cluster)) };
+    case DeliveryStage.CREDENTIALS:
+    case DeliveryStage.REMOTE_SECRETS:
     case DeliveryStage.OBJECTS:
-      return { source: gitDirectory(repository, meshObjectsDir(step.cluster)) };
+      return { source: gitDirectory(repository, stepDir(step.stage, step.cluster)) };
     default: {
       const unknown: never = step.stage;
       throw new Error(`no Argo CD Application for delivery stage ${String(unknown)}`);

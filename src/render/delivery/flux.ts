@@ -12,7 +12,7 @@ import { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
 import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
-import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, trustDir } from '../layout';
+import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
@@ -176,14 +176,16 @@ class FluxRenderer {
       dependsOn: this.dependsOn(cluster.name, [steps.namespace]),
       kubeConfigSecret,
     });
-    if (steps.trust !== undefined) {
-      // Waits for the Certificate to be Ready: istiod must start with the intermediate in cacerts.
-      new FluxKustomization(scope, 'Trust', {
+    // cert-manager's intermediate CA, then (with External Secrets) the reader token and the remote
+    // secrets: each waits until Ready (the Certificate issued, the secrets synced).
+    for (const [id, step] of [['Trust', steps.trust], ['Credentials', steps.credentials], ['RemoteSecrets', steps.remoteSecrets]] as const) {
+      if (step === undefined) continue;
+      new FluxKustomization(scope, id, {
         ...common,
-        name: steps.trust.name,
-        path: repositoryPathOf(this.repository, trustDir(cluster.name)),
+        name: step.name,
+        path: repositoryPathOf(this.repository, stepDir(step.stage as 'trust' | 'credentials' | 'remote-secrets', cluster.name)),
         timeout: TIMEOUTS.namespace,
-        dependsOn: this.dependsOn(cluster.name, [steps.trust]),
+        dependsOn: this.dependsOn(cluster.name, [step]),
         kubeConfigSecret,
       });
     }
@@ -263,6 +265,8 @@ class FluxRenderer {
     switch (ref.stage) {
       case DeliveryStage.NAMESPACE:
       case DeliveryStage.TRUST:
+      case DeliveryStage.CREDENTIALS:
+      case DeliveryStage.REMOTE_SECRETS:
       case DeliveryStage.OBJECTS:
         return this.step(ref).name;
       case DeliveryStage.BASE:
@@ -287,6 +291,8 @@ class FluxRenderer {
     return {
       namespace: required(DeliveryStage.NAMESPACE),
       trust: optional(DeliveryStage.TRUST),
+      credentials: optional(DeliveryStage.CREDENTIALS),
+      remoteSecrets: optional(DeliveryStage.REMOTE_SECRETS),
       base: required(DeliveryStage.BASE),
       istiod: required(DeliveryStage.ISTIOD),
       objects: optional(DeliveryStage.OBJECTS),
