@@ -22,6 +22,7 @@ import {
   remoteSecretKubeconfig, remoteSecretKubeconfigTemplate,
 } from '../src/render/credentials/istio-remote-secret';
 import { toYaml } from '../src/render/yaml';
+import { asStored, externalSecretTarget, filledTokenSecret, push, renderGoTemplate, Store } from './external-secrets-standin';
 
 // -- test credentials: shaped like the real ones, never in any manifest ----------------------
 
@@ -34,92 +35,6 @@ const CA = [
 ].join('\n');
 
 const STORE: SecretStoreRef = { name: 'mesh-credentials', kind: 'ClusterSecretStore' };
-
-// -- the stand-ins for the cluster and for External Secrets ----------------------------------
-
-/**
- * Go's text/template as External Secrets' v2 engine runs it (`missingkey=error`), for exactly the
- * constructs the remote secret's template may use: `{{ .key }}` and `{{ .key | b64enc }}`. Anything
- * else throws, so that a template using more cannot pass by being misread.
- */
-function renderGoTemplate(template: string, values: Record<string, string>): string {
-  const rendered = template.replace(/\{\{(.*?)\}\}/gs, (_action, body: string) => {
-    const match = /^ *\.([A-Za-z_][A-Za-z0-9_]*)(?: *\| *(b64enc))? *$/.exec(body);
-    if (!match) throw new Error(`template stand-in: unsupported action {{${body}}}`);
-    const [, key, pipe] = match;
-    if (!Object.prototype.hasOwnProperty.call(values, key)) throw new Error(`template stand-in: map has no entry for key "${key}"`);
-    return pipe === 'b64enc' ? Buffer.from(values[key], 'utf8').toString('base64') : values[key];
-  });
-  if (rendered.includes('{{')) throw new Error('template stand-in: unclosed action');
-  return rendered;
-}
-
-/** A secret store: an entry is a value, or a map of properties for stores like Vault. */
-type Store = Map<string, string | Record<string, string>>;
-
-/** What Kubernetes' token controller puts into a token Secret of the reader service account. */
-function filledTokenSecret(tokenSecret: any): Record<string, string> {
-  expect(tokenSecret.type).toBe('kubernetes.io/service-account-token');
-  return { 'token': TOKEN, 'ca.crt': CA, 'namespace': tokenSecret.metadata.namespace };
-}
-
-/** What the PushSecret does: copy the selected Secret's keys to the store. */
-function push(pushSecret: any, secretData: Record<string, string>, store: Store): void {
-  for (const { match } of pushSecret.spec.data) {
-    const value = secretData[match.secretKey];
-    if (value === undefined) throw new Error(`push: the Secret has no key ${match.secretKey}`);
-    const { remoteKey, property } = match.remoteRef;
-    if (property === undefined) store.set(remoteKey, value);
-    else store.set(remoteKey, { ...(store.get(remoteKey) as Record<string, string> | undefined), [property]: value });
-  }
-}
-
-/**
- * What the ExternalSecret makes of the store (External Secrets' `ApplyTemplate`): a Secret named
- * by the target, in the ExternalSecret's namespace, with the template's labels, annotations and
- * data rendered. External Secrets' own bookkeeping labels and annotations are left out.
- */
-function externalSecretTarget(externalSecret: any, store: Store): any {
-  const values: Record<string, string> = {};
-  for (const { secretKey, remoteRef } of externalSecret.spec.data) {
-    const entry = store.get(remoteRef.key);
-    const value = remoteRef.property === undefined ? entry : (entry as Record<string, string> | undefined)?.[remoteRef.property];
-    if (typeof value !== 'string') throw new Error(`fetch: no value at ${remoteRef.key}${remoteRef.property ? `#${remoteRef.property}` : ''}`);
-    values[secretKey] = value;
-  }
-  const { target } = externalSecret.spec;
-  const render = (map: Record<string, string> | undefined) =>
-    (map === undefined ? undefined : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, renderGoTemplate(v, values)])));
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: target.name ?? externalSecret.metadata.name,
-      namespace: externalSecret.metadata.namespace,
-      labels: render(target.template.metadata?.labels),
-      annotations: render(target.template.metadata?.annotations),
-    },
-    ...(target.template.type !== undefined ? { type: target.template.type } : {}),
-    data: Object.fromEntries(Object.entries(render(target.template.data)!).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
-  };
-}
-
-/**
- * A Secret as the API server keeps it, ready to compare: `stringData` folded into `data`, the
- * default type filled in, and each value, a kubeconfig, parsed as Go's YAML reader would parse it.
- */
-function asStored(secret: any): any {
-  const data: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString('utf8')])),
-    ...secret.stringData,
-  };
-  const { stringData: _s, data: _d, ...rest } = secret;
-  return {
-    ...rest,
-    type: secret.type ?? 'Opaque',
-    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, parse(v, { version: '1.1' })])),
-  };
-}
 
 // -- building the objects -------------------------------------------------------------------
 
@@ -152,7 +67,7 @@ function one(objects: any[], kind: string): any {
 /** Runs the whole chain for one endpoint and returns the remote secret External Secrets makes. */
 function remoteSecretThroughTheStore(pair: ReturnType<typeof synthPair>): any {
   const store: Store = new Map();
-  push(pair.pushSecret, filledTokenSecret(pair.tokenSecret), store);
+  push(pair.pushSecret, filledTokenSecret(pair.tokenSecret, TOKEN, CA), store);
   return externalSecretTarget(pair.externalSecret, store);
 }
 
@@ -304,7 +219,7 @@ describe('the remote secret External Secrets makes equals istioctl\'s', () => {
   it('would not, if the token were read from the wrong key (the comparison can fail)', () => {
     const pair = synthPair(ENDPOINTS[0]);
     const store: Store = new Map();
-    push(pair.pushSecret, { ...filledTokenSecret(pair.tokenSecret), token: 'another-token' }, store);
+    push(pair.pushSecret, { ...filledTokenSecret(pair.tokenSecret, TOKEN, CA), token: 'another-token' }, store);
     expect(asStored(externalSecretTarget(pair.externalSecret, store)))
       .not.toEqual(asStored(istioRemoteSecret({ ...ENDPOINTS[0], caData: CA, token: TOKEN })));
   });

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CaKeyType, ClusterRole, formatProblem, MeshSpec, TrustMode, TrustSpec, validateMesh } from '../src';
+import { istioRemoteSecret } from '../src/render/credentials/istio-remote-secret';
+import { asStored, externalSecretTarget, filledTokenSecret, push, Store } from './external-secrets-standin';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
 import { formatRun } from './readme-shell';
@@ -131,4 +133,47 @@ describe('remote secrets through External Secrets', () => {
     expect(problems).toHaveLength(MIXED_MESH.clusters.length);
     expect(problems[0]).toMatch(/^cluster "east-1" \(clusters\[0\]\.apiServer\): is required with remoteCredentials.externalSecrets: west-1 read/);
   });
+});
+
+describe('every remote secret a mesh renders through External Secrets', () => {
+  const TOKEN_OF = (cluster: string) => `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZWFkZXItJHtjbHVzdGVyfSJ9.${Buffer.from(cluster).toString('base64url')}`;
+  const CA_OF = (cluster: string) => `-----BEGIN CERTIFICATE-----\nMIIB${Buffer.from(cluster).toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const withServers = (spec: MeshSpec): MeshSpec => ({
+    ...spec,
+    remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-credentials' }, keyPrefix: 'meshes' } },
+    clusters: spec.clusters.map((c, i) => ({
+      ...c,
+      apiServer: i % 2 === 0 ? `https://${c.name}.k8s.example.com:6443` : `https://[2001:db8::${i + 1}]:443`,
+      ...(i % 2 === 1 ? { apiServerTlsName: 'kubernetes.default.svc' } : {}),
+    })),
+  });
+
+  it.each([...Object.entries(guideTopologies()), ['a mix of primaries and remotes', MIXED_MESH]] as [string, MeshSpec][])(
+    'equals, for %s, what istioctl create-remote-secret makes for every primary and cluster it reads', (_name, spec) => {
+      const { mesh, files } = synth(withServers(spec));
+      const plan = mesh.plan!;
+      const store: Store = new Map();
+      // Every read cluster's token, as its token controller fills it, pushed to the store.
+      for (const c of plan.clusters) {
+        const objects = parseObjects(files, (p) => p.startsWith(`clusters/${c.name}/credentials/`));
+        if (objects.length === 0) continue;
+        const tokenSecret = objects.find((o) => o.kind === 'Secret')!;
+        push(objects.find((o) => o.kind === 'PushSecret'), filledTokenSecret(tokenSecret, TOKEN_OF(c.name), CA_OF(c.name)), store);
+      }
+      let pairs = 0;
+      for (const reader of plan.clusters) {
+        for (const read of reader.readsApiServersOf) {
+          const external = parseObjects(files, (p) => p === `clusters/${reader.name}/remote-secrets/remote-secret-${read}.yaml`);
+          expect(external, `${reader.name} reads ${read}`).toHaveLength(1);
+          const readPlan = plan.clusters.find((c) => c.name === read)!;
+          const expected = istioRemoteSecret({
+            cluster: read, server: readPlan.apiServer!, tlsServerName: readPlan.apiServerTlsName, caData: CA_OF(read), token: TOKEN_OF(read),
+          });
+          expect(asStored(externalSecretTarget(external[0], store)), `${reader.name} reads ${read}`).toEqual(asStored(expected));
+          pairs++;
+        }
+      }
+      expect(pairs).toBe(plan.clusters.reduce((n, c) => n + c.readsApiServersOf.length, 0));
+      expect(pairs).toBeGreaterThan(0);
+    });
 });
