@@ -74,11 +74,18 @@ const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   'networking.istio.io/v1/Gateway': ['istiod-gateway', 'cross-network-gateway'],
   'networking.istio.io/v1/VirtualService': ['istiod-vs'],
   // The delivery objects are ours: named after the mesh, and for a cluster's steps after the cluster and step.
-  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|istio-base|istiod|mesh)$/],
+  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|trust|istio-base|istiod|credentials|remote-secrets|mesh)$/],
   'source.toolkit.fluxcd.io/v1/GitRepository': [/^[a-z0-9-]+-repository$/],
   'source.toolkit.fluxcd.io/v1/HelmRepository': [/^[a-z0-9-]+-istio-charts$/],
   'helm.toolkit.fluxcd.io/v2/HelmRelease': [/^[a-z0-9-]+-(istio-base|istiod)$/],
-  'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|control-plane|mesh)$/],
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|trust|control-plane|credentials|remote-secrets|mesh)$/],
+  // cert-manager's: the root's Issuer (and its Secret, from the store), and the Certificate into Istio's cacerts.
+  'cert-manager.io/v1/Issuer': ['istio-root-ca'],
+  'cert-manager.io/v1/Certificate': ['cacerts'],
+  // istioctl's names for the reader's token and the remote secrets; ours for the PushSecret.
+  'v1/Secret': ['istio-reader-service-account-istio-remote-secret-token'],
+  'external-secrets.io/v1alpha1/PushSecret': ['istio-reader-credentials'],
+  'external-secrets.io/v1/ExternalSecret': ['istio-root-ca', /^istio-remote-secret-[a-z0-9-]+$/],
   // The Sail Operator's documented name for a cluster's one Istio.
   'sailoperator.io/v1/Istio': ['default'],
 };
@@ -163,19 +170,25 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
     const installed = documentsOf(files).objects.filter((d) => /^(clusters|verify)\//.test(d.file) || isIstioOperator(d.file));
     const names = new Set(installed.map((d) => `${d.object.kind} ${d.object.metadata.name}`));
     expect([...names].sort()).toEqual([
+      'Certificate cacerts',
       'Deployment curl',
       'Deployment helloworld-v1',
       'Deployment helloworld-v2',
       'Deployment istio-eastwestgateway',
+      'ExternalSecret istio-remote-secret-cluster2',
+      'ExternalSecret istio-root-ca',
       'Gateway cross-network-gateway',
       'Gateway istiod-gateway',
       'HorizontalPodAutoscaler istio-eastwestgateway',
+      'Issuer istio-root-ca',
       'IstioOperator cluster1',
       'IstioOperator cluster2',
       'Namespace istio-system',
       'Namespace sample',
+      'PushSecret istio-reader-credentials',
       'Role istio-eastwestgateway',
       'RoleBinding istio-eastwestgateway',
+      'Secret istio-reader-service-account-istio-remote-secret-token',
       'Service curl',
       'Service helloworld',
       'Service istio-eastwestgateway',

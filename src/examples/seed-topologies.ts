@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IstioMulticlusterMesh } from '../mesh';
 import { FluxMode } from '../model/delivery-spec';
 import { MeshSpec } from '../model/mesh-spec';
+import { TrustMode } from '../model/trust-spec';
 import { Topology } from '../model/topology';
 
 /**
@@ -39,6 +40,26 @@ function exampleDelivery(name: string): Pick<MeshSpec, 'istioVersion' | 'deliver
 }
 
 /**
+ * Trust and remote credentials without a hand-made certificate or a live-cluster command: the
+ * primary-remote examples take their intermediates from cert-manager (the root from a secret
+ * store) and their remote secrets from External Secrets, through the same store. The
+ * multi-primary examples keep the defaults: the offline CA command and istioctl.
+ */
+function gitOpsCredentials(): Pick<MeshSpec, 'trust' | 'remoteCredentials'> {
+  const secretStore = { name: 'mesh-secrets', kind: 'ClusterSecretStore' as const };
+  return {
+    trust: { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore, key: 'istio/mesh1/root-ca' } } },
+    remoteCredentials: { externalSecrets: { secretStore } },
+  };
+}
+
+/** The API server addresses of the examples, from the documentation range (RFC 5737). */
+export const EXAMPLE_API_SERVERS: Record<string, string> = {
+  cluster1: 'https://192.0.2.21:6443',
+  cluster2: 'https://192.0.2.22:6443',
+};
+
+/**
  * The four topologies of Istio's multicluster guide, with the guide's names
  * (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name, each
  * delivered with kubectl, Argo CD, Flux and the Sail Operator.
@@ -55,15 +76,17 @@ export function seedTopologies(scope: Construct): Record<string, IstioMulticlust
       ...exampleDelivery('multi-primary-multi-network'),
     })),
     'primary-remote': new IstioMulticlusterMesh(scope, 'primary-remote', Topology.primaryRemote({
-      primary: { name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS },
-      remotes: ['cluster2'],
+      primary: { name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
+      remotes: [{ name: 'cluster2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
       network: 'network1',
       ...exampleDelivery('primary-remote'),
+      ...gitOpsCredentials(),
     })),
     'primary-remote-multi-network': new IstioMulticlusterMesh(scope, 'primary-remote-multi-network', Topology.primaryRemoteMultiNetwork({
-      primary: { name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS },
-      remotes: [{ name: 'cluster2', network: 'network2' }],
+      primary: { name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
+      remotes: [{ name: 'cluster2', network: 'network2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
       ...exampleDelivery('primary-remote-multi-network'),
+      ...gitOpsCredentials(),
     })),
   };
 }
