@@ -92,6 +92,13 @@ export class DeliveryReadme {
   }
 
   private remoteSecretsText(waitFor: string): void {
+    const rc = this.mesh.remoteCredentials;
+    if (rc) {
+      this.out.p('', `**Remote secrets.** External Secrets must run in every cluster, with the ${rc.secretStore.kind} ${code(rc.secretStore.name)} ` +
+        'that supports pushing: the delivery publishes each read cluster\'s reader token, then renders each primary\'s remote secrets from it, in their own steps; ' +
+        'a remote\'s gateway waits for its primary\'s. Nothing to do by hand.');
+      return;
+    }
     const manual = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
     if (!manual || !this.sections.remoteSecrets) return;
     const waiting = manual.before.map((s) => s.cluster);
@@ -135,6 +142,8 @@ export class DeliveryReadme {
       out.p('', 'To wait for that:', '');
       out.bash(['for app in \\', ...istiods.map((s) => `  ${s.name} \\`), '; do',
         `  kubectl --context="$ARGOCD_CONTEXT" -n ${ns} wait "application/$app" --for=jsonpath='{.status.health.status}'=Healthy --timeout=20m`, 'done']);
+    } else {
+      this.remoteSecretsText('');
     }
     out.p('', `**See that it converged.** Every Application of the mesh is ${code('Synced')} and ${code('Healthy')}` +
       (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');
