@@ -177,3 +177,16 @@ describe('every remote secret a mesh renders through External Secrets', () => {
       expect(pairs).toBeGreaterThan(0);
     });
 });
+
+describe('the README\'s CA rotation', () => {
+  it.each(MODES)('says, for %s, how to rotate the intermediates and how to move to a new root in three ordered steps', (_mode, trust) => {
+    const readme = synth({ ...MIXED_MESH, trust }).files.find((f) => f.path === 'README.md')!.content;
+    const section = readme.slice(readme.indexOf('## Rotating the CA'), readme.indexOf('\n## ', readme.indexOf('## Rotating the CA') + 3));
+    expect(section).toContain('**Intermediates.**');
+    const steps = ['1. **Trust both roots.**', '2. **Sign with the new root.**', '3. **Drop the old root.**'].map((s) => section.indexOf(s));
+    expect(steps.every((i) => i > 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    expect(section.includes('renews each primary\'s intermediate')).toBe(trust.mode === TrustMode.CERT_MANAGER);
+    expect(section.includes('signs a new intermediate with the kept root')).toBe(trust.mode === TrustMode.OFFLINE_CA);
+  });
+});

@@ -92,6 +92,7 @@ class ReadmeWriter {
     if (this.mesh.verification) this.verify();
     this.troubleshooting();
     this.upgrade();
+    this.rotation();
     this.sync();
     this.uninstall();
     new DeliveryReadme(this.out, this.mesh, (c) => this.ctx(c), {
@@ -558,6 +559,42 @@ class ReadmeWriter {
     out.p('', '4. **Firewalls.** Between clusters these ports must be open: the API servers, from every primary; ' +
       (mesh.multiNetwork ? '15443 (cross-network traffic) on every east-west gateway; ' : 'pod to pod on all ports, as the clusters share a network; ') +
       (this.primaries.some((c) => c.remotes.length > 0) ? '15012 (xDS and certificates) and 15017 (injection webhook) on the address each primary exposes istiod at, from its remotes\' pods and API servers.' : 'no istiod ports, as no primary serves remotes.'));
+  }
+
+  /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
+  private rotation() {
+    const { out, mesh } = this;
+    out.p('', '## Rotating the CA', '');
+    const restart = `${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart deployment/istiod`)}`;
+    switch (mesh.trust.mode) {
+      case TrustMode.CERT_MANAGER:
+        out.p(`**Intermediates.** cert-manager renews each primary's intermediate ${mesh.trust.certManager!.renewBefore} before it expires, with a new key, ` +
+          `into ${code('cacerts')}; istiod picks it up (restart it with ${restart} on releases that do not reload it). Workload certificates, valid for ` +
+          '24 hours, move to the new intermediate as they renew; both chain to the same root, so nothing breaks in between.');
+        break;
+      case TrustMode.OFFLINE_CA:
+        out.p(`**Intermediates.** Remove a primary's directory from ${code('$CERTS_DIR')} and run the ${code('ca')} command of step "${this.sections.trust}" again: ` +
+          `it signs a new intermediate with the kept root. Apply that primary's ${code('cacerts.yaml')} and restart istiod (${restart}). ` +
+          'Workload certificates move to the new intermediate as they renew (24 hours); both chain to the same root.');
+        break;
+      case TrustMode.BRING_YOUR_OWN:
+        out.p(`**Intermediates.** Replace a primary's ${code('cacerts')} with a new intermediate of the same root and restart istiod (${restart}); ` +
+          'workload certificates move to it as they renew (24 hours).');
+        break;
+    }
+    out.p('', '**A new root, without downtime** (Istio\'s plug-in CA root rotation): every workload must trust the new root before any certificate is ' +
+      'signed by it, and keep trusting the old one until no certificate signed by it is left. In every primary, in this order, waiting in between:', '');
+    out.p(`1. **Trust both roots.** Keep the old intermediate (${code('ca-cert.pem')}, ${code('ca-key.pem')}, ${code('cert-chain.pem')}) and set ${code('root-cert.pem')} ` +
+      `to the old root followed by the new one. Restart istiod (${restart}) and wait until every proxy has the new bundle (the ${code('istio-ca-root-cert')} ConfigMaps list both; restart workloads to be sure).`);
+    out.p(`2. **Sign with the new root.** Replace the intermediate with one signed by the new root (its ${code('cert-chain.pem')} ending in the new root), ` +
+      `keeping both roots in ${code('root-cert.pem')}. Restart istiod, then wait 24 hours, or restart every workload, so that all workload certificates chain to the new root.`);
+    out.p(`3. **Drop the old root.** Set ${code('root-cert.pem')} to the new root alone and restart istiod.`);
+    if (mesh.trust.mode === TrustMode.CERT_MANAGER) {
+      out.p('', `With cert-manager, a CA Issuer writes its own root alone as ${code('ca.crt')}, so it cannot hold two roots: for the rotation, delete each ` +
+        `primary's Certificate (${code('cacerts')} stays, as cert-manager leaves Secrets behind) and manage ${code('cacerts')} by hand through steps 1 and 2. ` +
+        `For step 3, put the new root into the Secret ${code(mesh.trust.certManager!.rootCaSecret)} (or the store), and apply ${code('clusters/<primary>/trust/')} again: ` +
+        'cert-manager issues an intermediate of the new root, with it alone as ca.crt.');
+    }
   }
 
   private upgrade() {
