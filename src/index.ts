@@ -22,6 +22,11 @@ export * from './constructs/hello-world';
 export * from './constructs/sample-client';
 export * from './constructs/verification-workloads';
 export * from './constructs/istio-names';
+export * from './constructs/cert-manager/istio-intermediate-ca';
+export * from './constructs/credentials/reader-token-secret';
+export * from './constructs/credentials/reader-credential-push-secret';
+export * from './constructs/credentials/remote-secret-external-secret';
+export { RemoteCredentialProperties, DEFAULT_CREDENTIAL_REFRESH_INTERVAL } from './constructs/credentials/secret-store';
 
 // The whole mesh, and its renderers and writer
 export * from './mesh';

@@ -10,18 +10,8 @@ import { largeMesh } from '../src/examples/large-meshes';
 import { expectMeshInvariants } from './invariants';
 import { contextOf, executeReadme } from './readme-order';
 import { formatRun, isCall } from './readme-shell';
-import { MIXED_MESH, synth } from './support';
+import { LOOPED, MIXED_MESH, synth } from './support';
 
-/** A mesh beyond the explicit-instructions limit: two networks, primaries with remotes, API server addresses. */
-const LOOPED: MeshSpec = {
-  meshId: 'big',
-  clusters: [
-    ...MIXED_MESH.clusters,
-    { name: 'east-3', network: 'east', controlPlaneCluster: 'east-1', apiServer: 'https://east-3.example.com:6443' },
-    { name: 'solo', network: 'west', apiServer: 'https://10.0.0.7' },
-    { name: 'west-3', network: 'west', controlPlaneCluster: 'west-1', kubeContext: 'admin@west-3' },
-  ],
-};
 
 describe('a large mesh\'s README', () => {
   it('is driven by a table of clusters and loops', () => {

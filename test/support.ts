@@ -101,6 +101,17 @@ export const MIXED_MESH: MeshSpec = {
   ],
 };
 
+/** A mesh beyond the explicit-instructions limit: two networks, primaries with remotes, API server addresses. */
+export const LOOPED: MeshSpec = {
+  meshId: 'big',
+  clusters: [
+    ...MIXED_MESH.clusters,
+    { name: 'east-3', network: 'east', controlPlaneCluster: 'east-1', apiServer: 'https://east-3.example.com:6443' },
+    { name: 'solo', network: 'west', apiServer: 'https://10.0.0.7' },
+    { name: 'west-3', network: 'west', controlPlaneCluster: 'west-1', kubeContext: 'admin@west-3' },
+  ],
+};
+
 /**
  * The four topologies of Istio's guide with its names (cluster1 and cluster2; network1 and
  * network2 where there are two), built with the presets and the given mesh-wide options.

@@ -3,15 +3,17 @@
  * get nothing, and with cert-manager the Issuer and Certificate are in the output, in the apply
  * order and in every GitOps order.
  */
+import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { CaKeyType, ClusterRole, formatProblem, MeshSpec, TrustMode, TrustSpec, validateMesh } from '../src';
+import { IstioIntermediateCa } from '../src/constructs/cert-manager/istio-intermediate-ca';
+import { CaKeyType, ClusterRole, FluxMode, formatProblem, MeshSpec, TrustMode, TrustSpec, validateMesh } from '../src';
 import { istioRemoteSecret } from '../src/render/credentials/istio-remote-secret';
 import { asStored, externalSecretTarget, filledTokenSecret, push, Store } from './external-secrets-standin';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
-import { formatRun } from './readme-shell';
-import { executeReadme } from './readme-order';
-import { guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
+import { formatRun, isCall, StubCall } from './readme-shell';
+import { contextOf, executeReadme } from './readme-order';
+import { guideTopologies, LOOPED, MIXED_MESH, parseObjects, synth } from './support';
 
 const FROM_STORE: TrustSpec = {
   mode: TrustMode.CERT_MANAGER,
@@ -100,6 +102,46 @@ describe('trust settings that cannot work', () => {
   });
 });
 
+describe('an intermediate CA changed by escape hatches', () => {
+  const patched = (...patches: JsonPatch[]) => {
+    const chart = new Chart(new App(), 'c');
+    new IstioIntermediateCa(chart, 'Ca', { cluster: 'east-1' }).certificate.addJsonPatch(...patches);
+    return () => Testing.synth(chart);
+  };
+  it('synthesizes as it is', () => {
+    expect(patched()).not.toThrow();
+  });
+  it('is refused as a leaf, which istiod cannot sign workload certificates with', () => {
+    // Patches of imported classes apply to their property names (isCa), before the mapping to isCA.
+    expect(patched(JsonPatch.replace('/spec/isCa', false))).toThrow(/must have spec.isCA: true/);
+  });
+  it('is refused with extended key usages that forbid mutual TLS below it', () => {
+    expect(patched(JsonPatch.add('/spec/usages/-', 'server auth'))).toThrow(/\(server auth\) without "client auth"/);
+    expect(patched(JsonPatch.add('/spec/usages/-', 'server auth'), JsonPatch.add('/spec/usages/-', 'client auth'))).not.toThrow();
+    expect(patched(JsonPatch.add('/spec/usages/-', 'code signing'))).toThrow(/without "server auth" and "client auth"/);
+  });
+  it('is refused when it writes anywhere but cacerts', () => {
+    expect(patched(JsonPatch.replace('/spec/secretName', 'istio-ca'))).toThrow(/must write the Secret "cacerts"/);
+  });
+});
+
+describe('secret stores', () => {
+  it('are refused when one name is given as a ClusterSecretStore in one place and a SecretStore in another', () => {
+    const spec = (kind: 'SecretStore' | 'ClusterSecretStore' | undefined): MeshSpec => ({
+      ...MIXED_MESH,
+      trust: { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'root' } } },
+      remoteCredentials: { externalSecrets: { secretStore: { name: 'vault', kind } } },
+      clusters: MIXED_MESH.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.example.com` })),
+    });
+    expect(validateMesh(spec('SecretStore')).map(formatProblem)).toEqual([
+      'remoteCredentials.externalSecrets.secretStore.kind: names the store "vault" as a SecretStore, but trust.certManager.rootCaFromStore.secretStore ' +
+      'names it as a ClusterSecretStore; these are different objects, so one of them is missing in your clusters; give both the kind of the store you have',
+    ]);
+    expect(validateMesh(spec('ClusterSecretStore'))).toEqual([]);
+    expect(validateMesh(spec(undefined))).toEqual([]);
+  });
+});
+
 describe('remote secrets through External Secrets', () => {
   const STORE: MeshSpec['remoteCredentials'] = { externalSecrets: { secretStore: { name: 'mesh-credentials' } } };
   const withServers = (spec: MeshSpec): MeshSpec => ({
@@ -126,6 +168,17 @@ describe('remote secrets through External Secrets', () => {
       }
       for (const o of [...credentials, ...remote]) expect(() => validateObject(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
     }
+  });
+
+  it('with Flux in every cluster, where no Flux can wait for another cluster, are waited for by the README', async () => {
+    const spec: MeshSpec = { ...withServers(MIXED_MESH), delivery: { repository: { url: 'https://git.example.com/m.git', path: 'meshes/prod' }, flux: { mode: FluxMode.PER_CLUSTER } } };
+    const { mesh, files } = synth(spec);
+    const run = await executeReadme(mesh.plan!, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    const waited = run.calls.filter((c) => isCall('kubectl', '-n', 'flux-system', 'wait')(c)).map((c) => `${c.context} ${c.args.find((a) => a.startsWith('kustomization/'))}`);
+    const readers = mesh.plan!.clusters.filter((c) => c.readsApiServersOf.length > 0);
+    expect(readers.length).toBeGreaterThan(0);
+    for (const p of readers) expect(waited).toContain(`${contextOf(p.name)} kustomization/${mesh.plan!.meshId}-${p.name}-remote-secrets`);
   });
 
   it('need the API server address of every cluster a primary reads', () => {
@@ -189,4 +242,55 @@ describe('the README\'s CA rotation', () => {
     expect(section.includes('renews each primary\'s intermediate')).toBe(trust.mode === TrustMode.CERT_MANAGER);
     expect(section.includes('signs a new intermediate with the kept root')).toBe(trust.mode === TrustMode.OFFLINE_CA);
   });
+});
+
+describe('the README\'s uninstall, with cert-manager and External Secrets', () => {
+  const withEverything = (spec: MeshSpec): MeshSpec => ({
+    ...spec,
+    trust: FROM_STORE,
+    remoteCredentials: { externalSecrets: { secretStore: { name: 'vault' } } },
+    // The executed README's contexts are contextOf(name): a declared kubeContext would hide which cluster a call is for.
+    clusters: spec.clusters.map(({ kubeContext: _declared, ...c }) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com:6443` })),
+  });
+
+  it.each([['a small mesh', MIXED_MESH], ['a large mesh (loops)', LOOPED]] as [string, MeshSpec][])(
+    'for %s, deletes the ExternalSecrets before the remote secrets, the credentials before the control planes, and the trust objects after istiod', async (_name, spec) => {
+      const { mesh, files } = synth(withEverything(spec));
+      const plan = mesh.plan!;
+      const run = await executeReadme(plan, files);
+      expect(run.ok, formatRun(run)).toBe(true);
+      const readme = files.find((f) => f.path === 'README.md')!.content;
+      const heading = readme.split('\n').indexOf('## Uninstalling') + 1;
+      const block = run.blocks.find((b) => b.line > heading)!.index;
+      const calls = run.calls.filter((c) => c.block === block);
+      const at = (cluster: string, predicate: (c: StubCall) => boolean) => calls.findIndex((c) => c.context === contextOf(cluster) && predicate(c));
+      const deletes = (dir: string) => (c: StubCall) => isCall('kubectl', 'delete')(c) && c.args.includes(`${dir}/`);
+      const helmUninstall = (release: string) => isCall('helm', 'uninstall', release);
+      const read = plan.clusters.filter((c) => plan.clusters.some((p) => p.readsApiServersOf.includes(c.name)));
+      const lastRemoteSecret = Math.max(...plan.clusters.filter((c) => c.readsApiServersOf.length > 0).map((p) => at(p.name, isCall('kubectl', '-n', 'istio-system', 'delete', 'secret'))));
+      for (const p of plan.clusters.filter((c) => c.readsApiServersOf.length > 0)) {
+        const externalSecrets = at(p.name, deletes(`clusters/${p.name}/remote-secrets`));
+        expect(externalSecrets, p.name).toBeGreaterThanOrEqual(0);
+        expect(externalSecrets, p.name).toBeLessThan(at(p.name, isCall('kubectl', '-n', 'istio-system', 'delete', 'secret')));
+      }
+      for (const c of read) {
+        const credentials = at(c.name, deletes(`clusters/${c.name}/credentials`));
+        expect(credentials, c.name).toBeGreaterThan(lastRemoteSecret);
+        expect(credentials, c.name).toBeLessThan(at(c.name, helmUninstall('istiod')));
+      }
+      for (const c of plan.clusters) {
+        const trust = at(c.name, deletes(`clusters/${c.name}/trust`));
+        if (c.role !== ClusterRole.PRIMARY) {
+          expect(trust, c.name).toBe(-1);
+          continue;
+        }
+        expect(trust, c.name).toBeGreaterThan(at(c.name, helmUninstall('istiod')));
+        expect(trust, c.name).toBeLessThan(at(c.name, isCall('kubectl', 'delete', 'namespace')));
+      }
+      // Every directory it deletes is one the output has.
+      for (const c of calls.filter((c) => isCall('kubectl', 'delete')(c) && c.args.includes('-f'))) {
+        const dir = c.args[c.args.indexOf('-f') + 1];
+        expect(files.some((f) => f.path.startsWith(dir)), dir).toBe(true);
+      }
+    });
 });

@@ -301,11 +301,7 @@ export const MESH_SPEC_SCHEMA = {
           "description": "The store's name."
         },
         "kind": {
-          "type": "string",
-          "enum": [
-            "SecretStore",
-            "ClusterSecretStore"
-          ],
+          "$ref": "#/definitions/SecretStoreKind",
           "description": "The store's kind."
         }
       },
@@ -313,7 +309,15 @@ export const MESH_SPEC_SCHEMA = {
         "name"
       ],
       "additionalProperties": false,
-      "description": "A store of External Secrets: a SecretStore in the namespace, or a ClusterSecretStore."
+      "description": "A store of External Secrets, as the objects that read it or push to it name it."
+    },
+    "SecretStoreKind": {
+      "type": "string",
+      "enum": [
+        "SecretStore",
+        "ClusterSecretStore"
+      ],
+      "description": "The kinds of External Secrets store: a `ClusterSecretStore` every namespace can use, or a `SecretStore` in the namespace of the objects that use it (istio-system)."
     },
     "CaKeyType": {
       "type": "string",

@@ -28,7 +28,13 @@ export enum CaKeyType {
   ECDSA_P384 = 'ecdsa-p384',
 }
 
-/** A store of External Secrets: a SecretStore in the namespace, or a ClusterSecretStore. */
+/**
+ * The kinds of External Secrets store: a `ClusterSecretStore` every namespace can use, or a
+ * `SecretStore` in the namespace of the objects that use it (istio-system).
+ */
+export type SecretStoreKind = 'SecretStore' | 'ClusterSecretStore';
+
+/** A store of External Secrets, as the objects that read it or push to it name it. */
 export interface SecretStoreRef {
   /** The store's name. */
   readonly name: string;
@@ -37,7 +43,12 @@ export interface SecretStoreRef {
    * The store's kind.
    * @default 'ClusterSecretStore'
    */
-  readonly kind?: 'SecretStore' | 'ClusterSecretStore';
+  readonly kind?: SecretStoreKind;
+}
+
+/** The kind of a store reference, its default filled in. */
+export function secretStoreKind(ref: SecretStoreRef): SecretStoreKind {
+  return ref.kind ?? 'ClusterSecretStore';
 }
 
 /** Where cert-manager's CA Issuer finds the shared root. */

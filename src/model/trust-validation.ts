@@ -1,7 +1,7 @@
 import { AddProblem } from './delivery-validation';
 import { dns1123SubdomainProblem, goDurationProblem, hostAddressProblem } from './formats';
 import { MeshSpec } from './mesh-spec';
-import { TrustMode } from './trust-spec';
+import { SecretStoreRef, secretStoreKind, TrustMode } from './trust-spec';
 
 /** A DNS name as a TLS server name. */
 function dnsNameProblem(value: string): string | undefined {
@@ -80,4 +80,27 @@ export function checkRemoteCredentials(spec: MeshSpec, add: AddProblem) {
         `${readBy.length > 5 ? ', …' : ''} read this cluster's API server at it, and the output cannot take it from your kubeconfig`, c.name);
     }
   });
+}
+
+/**
+ * Checks that the stores the mesh names agree: a `SecretStore` and a `ClusterSecretStore` of one
+ * name are two objects, so a name given with both kinds means one of them does not exist where
+ * the other is expected, and its objects would never become ready.
+ */
+export function checkSecretStores(spec: MeshSpec, add: AddProblem) {
+  const refs: Array<{ field: string; ref: SecretStoreRef | undefined }> = [
+    { field: 'trust.certManager.rootCaFromStore.secretStore', ref: spec.trust?.certManager?.rootCaFromStore?.secretStore },
+    { field: 'remoteCredentials.externalSecrets.secretStore', ref: spec.remoteCredentials?.externalSecrets?.secretStore },
+  ];
+  const first = new Map<string, { field: string; ref: SecretStoreRef }>();
+  for (const { field, ref } of refs) {
+    if (ref?.name === undefined) continue;
+    const earlier = first.get(ref.name);
+    if (earlier === undefined) {
+      first.set(ref.name, { field, ref });
+    } else if (secretStoreKind(earlier.ref) !== secretStoreKind(ref)) {
+      add(`${field}.kind`, `names the store "${ref.name}" as a ${secretStoreKind(ref)}, but ${earlier.field} names it as a ${secretStoreKind(earlier.ref)}; ` +
+        'these are different objects, so one of them is missing in your clusters; give both the kind of the store you have');
+    }
+  }
 }

@@ -3,7 +3,7 @@ import {
   isIPAddress, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
 } from './formats';
 import { AddProblem, checkDelivery } from './delivery-validation';
-import { checkRemoteCredentials, checkTrust } from './trust-validation';
+import { checkRemoteCredentials, checkSecretStores, checkTrust } from './trust-validation';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
 import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
@@ -146,6 +146,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   checkDelivery(spec, clusters, typeof version === 'string' ? undefined : version, add);
   checkTrust(spec, add);
   checkRemoteCredentials(spec, add);
+  checkSecretStores(spec, add);
   return version;
 }
 

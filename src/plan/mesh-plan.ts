@@ -1,7 +1,7 @@
 import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
 import { ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
 import { checkMesh, MeshValidationError } from '../model/validation';
-import { CaKeyType, RootCaFromStore, TrustMode } from '../model/trust-spec';
+import { CaKeyType, RootCaFromStore, SecretStoreKind, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { DeliveryPlan, planDelivery } from './delivery-plan';
 
 export { DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN } from '../model/mesh-spec';
@@ -92,7 +92,7 @@ export interface MeshPlan {
   /** How the primaries get their intermediate CAs. */
   readonly trust: TrustPlan;
   /** With External Secrets, the store the remote secrets go through; undefined for istioctl. */
-  readonly remoteCredentials?: { readonly secretStore: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' }; readonly keyPrefix: string };
+  readonly remoteCredentials?: { readonly secretStore: { readonly name: string; readonly kind: SecretStoreKind }; readonly keyPrefix: string };
   /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps. */
   readonly delivery: DeliveryPlan;
 }
@@ -183,7 +183,7 @@ export function planMesh(description: MeshSpec): MeshPlan {
     verificationClient: spec.verificationClient ?? VerificationClient.CURL,
     trust: trustPlan(spec),
     remoteCredentials: spec.remoteCredentials?.externalSecrets ? {
-      secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: spec.remoteCredentials.externalSecrets.secretStore.kind ?? 'ClusterSecretStore' },
+      secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: secretStoreKind(spec.remoteCredentials.externalSecrets.secretStore) },
       keyPrefix: spec.remoteCredentials.externalSecrets.keyPrefix ?? 'istio-remote',
     } : undefined,
     delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({

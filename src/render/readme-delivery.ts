@@ -213,6 +213,13 @@ export class DeliveryReadme {
         out.p('', 'To wait for that:', '');
         out.bash(mesh.clusters.flatMap((c) => wait(this.ctx(c), controlPlanes([c]))));
       }
+      const remoteSecrets = mesh.delivery.steps.filter((s) => s.stage === DeliveryStage.REMOTE_SECRETS);
+      if (remoteSecrets.length > 0) {
+        // Each cluster's Flux sees only its own cluster, so it cannot wait for another's credentials.
+        out.p('', 'Each cluster\'s Flux cannot wait for another cluster: a primary\'s remote-secrets step stays unready until every cluster it reads has ' +
+          'published its credentials (once that cluster\'s control plane and credentials steps have run), External Secrets and Flux retrying meanwhile. To wait for it:', '');
+        out.bash(remoteSecrets.flatMap((s) => wait(this.ctx(this.byName.get(s.cluster)!), [s.name])));
+      }
     }
     out.p('', `**See that it converged.** Every Kustomization and HelmRelease of the mesh is ${code('Ready')}` +
       (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');

@@ -643,13 +643,20 @@ class ReadmeWriter {
 
   private uninstall() {
     const { out, mesh } = this;
+    const es = mesh.remoteCredentials !== undefined;
+    const cm = mesh.trust.mode === TrustMode.CERT_MANAGER;
     out.p('', '## Uninstalling', '');
-    out.p('In the reverse order of the install: verification workloads, the remotes\' objects, the remote secrets, the remotes\' control plane, ' +
-      'then the primaries\' objects and control plane, and last the namespaces.', '');
-    const objects = (c: ClusterPlan, ctx: string): string[] => {
-      if (this.loops) return [`if [ -d "clusters/$c/mesh" ]; then kubectl --context=${ctx} delete --ignore-not-found -f "clusters/$c/mesh/"; fi`];
-      return c.hasMeshObjects ? [`kubectl --context=${ctx} delete --ignore-not-found -f ${meshObjectsDir(c.name)}/`] : [];
+    out.p('In the reverse order of the install: verification workloads, the remotes\' objects, ' +
+      (es ? 'the remote secrets (their ExternalSecrets first, which would otherwise render them again, and the Secrets go with them), the published reader credentials, '
+        : 'the remote secrets, ') +
+      'the remotes\' control plane, then the primaries\' objects and control plane' + (cm ? ', their intermediate CAs\' Issuer and Certificate' : '') +
+      ', and last the namespaces.', '');
+    // A directory of objects, deleted if the cluster has it: looked up in the loops, known here otherwise.
+    const dir = (c: ClusterPlan, ctx: string, path: (name: string) => string, has: boolean): string[] => {
+      if (this.loops) return [`if [ -d "${path('$c')}" ]; then kubectl --context=${ctx} delete --ignore-not-found -f "${path('$c')}/"; fi`];
+      return has ? [`kubectl --context=${ctx} delete --ignore-not-found -f ${path(c.name)}/`] : [];
     };
+    const isRead = (c: ClusterPlan) => mesh.clusters.some((p) => p.readsApiServersOf.includes(c.name));
     const controlPlane = (ctx: string) => [
       `helm uninstall istiod -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
       `helm uninstall istio-base -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
@@ -665,11 +672,19 @@ class ReadmeWriter {
       }
     };
     if (mesh.verification) phase('CLUSTERS', mesh.clusters, (c, ctx) => [`kubectl --context=${ctx} delete -f ${this.loops ? '"verify/$c/"' : `${verifyDir(c.name)}/`} --ignore-not-found`]);
-    phase('REMOTES', this.remotes, (c, ctx) => objects(c, ctx));
-    phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0),
-      (_c, ctx) => [`kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} delete secret -l istio/multiCluster=true`]);
+    phase('REMOTES', this.remotes, (c, ctx) => dir(c, ctx, meshObjectsDir, c.hasMeshObjects));
+    phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0), (c, ctx) => [
+      ...(es ? dir(c, ctx, remoteSecretsDir, true) : []),
+      `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} delete secret -l istio/multiCluster=true`,
+    ]);
+    // The PushSecrets delete the entries they pushed from the store; the token dies with its Secret.
+    if (es) phase('CLUSTERS', mesh.clusters.filter(isRead), (c, ctx) => dir(c, ctx, credentialsDir, true));
     phase('REMOTES', this.remotes, (_c, ctx) => controlPlane(ctx));
-    phase('PRIMARIES', this.primaries, (c, ctx) => [...objects(c, ctx), ...controlPlane(ctx)]);
+    phase('PRIMARIES', this.primaries, (c, ctx) => [
+      ...dir(c, ctx, meshObjectsDir, c.hasMeshObjects),
+      ...controlPlane(ctx),
+      ...(cm ? dir(c, ctx, trustDir, true) : []),
+    ]);
     phase('CLUSTERS', mesh.clusters, (_c, ctx) => [
       `kubectl --context=${ctx} delete namespace ${ISTIO_SYSTEM_NAMESPACE} --ignore-not-found`,
       `kubectl --context=${ctx} get crd -o name | { grep '\\.istio\\.io$' || true; } | xargs -r kubectl --context=${ctx} delete`,

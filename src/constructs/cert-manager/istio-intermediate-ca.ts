@@ -5,7 +5,8 @@ import {
 } from '../../../imports/cert-manager-cert-manager.io';
 import { Issuer } from '../../../imports/cert-manager-issuer-cert-manager.io';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../../imports/external-secrets-external-secrets.io';
-import { CaKeyType, RootCaFromStore } from '../../model/trust-spec';
+import { CaKeyType, RootCaFromStore, secretStoreKind } from '../../model/trust-spec';
+import { secretStoreProblems } from '../credentials/secret-store';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 
 /** The Secret istiod reads its plug-in CA from; cert-manager writes `tls.crt`, `tls.key` and `ca.crt`, which Istio reads too. */
@@ -74,7 +75,7 @@ export class IstioIntermediateCa extends Construct {
           refreshInterval: '1h',
           secretStoreRef: {
             name: store.secretStore.name,
-            kind: (store.secretStore.kind ?? 'ClusterSecretStore') === 'SecretStore'
+            kind: secretStoreKind(store.secretStore) === 'SecretStore'
               ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
           },
           // A TLS Secret, the form a CA Issuer reads.
@@ -110,5 +111,42 @@ export class IstioIntermediateCa extends Construct {
         issuerRef: { name: this.issuer.name, kind: 'Issuer', group: 'cert-manager.io' },
       },
     });
+    // Checked on the final objects, so that escape-hatch patches cannot turn the intermediate
+    // into something istiod cannot sign workload certificates with.
+    this.node.addValidation({
+      validate: () => [
+        ...(props.rootCaFromStore ? secretStoreProblems(props.rootCaFromStore.secretStore, '1h') : []),
+        ...intermediateCaProblems(this.certificate.toJson()),
+      ],
+    });
   }
 }
+
+/** Extended key usages that permit what Istio's workload certificates are used for. */
+const WORKLOAD_EXTENDED_USAGES = ['server auth', 'client auth'];
+
+/**
+ * Why a cert-manager Certificate cannot serve as istiod's plug-in CA: it must be a CA, and any extended key usage it lists constrains every certificate under
+ * it (verifiers such as Go's and Envoy's enforce this), so it must allow both server and client
+ * authentication, which every workload certificate is used for in mutual TLS.
+ */
+export function intermediateCaProblems(certificate: { spec?: { isCA?: boolean; usages?: string[]; secretName?: string } }): string[] {
+  const spec = certificate.spec ?? {};
+  const problems: string[] = [];
+  if (spec.isCA !== true) problems.push('the Certificate must have spec.isCA: true: istiod signs workload certificates with it, which a leaf cannot do');
+  // cert-manager adds "cert sign" to a CA's key usages itself; extended usages it takes as given.
+  const extended = (spec.usages ?? []).filter((u) => EXTENDED_USAGES.has(u));
+  const missing = WORKLOAD_EXTENDED_USAGES.filter((u) => !extended.includes(u));
+  if (extended.length > 0 && !extended.includes('any') && missing.length > 0) {
+    problems.push(`the Certificate's spec.usages list extended key usages (${extended.join(', ')}) without ${missing.map((u) => `"${u}"`).join(' and ')}: ` +
+      'that forbids the mutual TLS every workload certificate is used for; remove the extended usages, or add those');
+  }
+  if (spec.secretName !== CACERTS_SECRET) problems.push(`the Certificate must write the Secret "${CACERTS_SECRET}", the only one istiod reads its plug-in CA from`);
+  return problems;
+}
+
+/** cert-manager's extended key usages (the rest of its usages are key usages). */
+const EXTENDED_USAGES = new Set([
+  'any', 'server auth', 'client auth', 'code signing', 'email protection', 's/mime', 'ipsec end system', 'ipsec tunnel',
+  'ipsec user', 'timestamping', 'ocsp signing', 'microsoft sgc', 'netscape sgc',
+]);

@@ -4,7 +4,7 @@ import {
 } from '../../../imports/external-secrets-push-external-secrets.io';
 import { readerTokenSecretName, RemoteCredentialKeys, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY } from '../../render/credentials/istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
-import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreProblems } from './secret-store';
+import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreKind, secretStoreProblems } from './secret-store';
 
 /** The name of the PushSecret unless told otherwise. */
 export const READER_CREDENTIAL_PUSH_SECRET_NAME = 'istio-reader-credentials';
@@ -82,7 +82,7 @@ export class ReaderCredentialPushSecret extends Construct {
       spec: {
         secretStoreRefs: [{
           name: props.secretStoreRef.name,
-          kind: props.secretStoreRef.kind === 'ClusterSecretStore'
+          kind: secretStoreKind(props.secretStoreRef) === 'ClusterSecretStore'
             ? PushSecretSpecSecretStoreRefsKind.CLUSTER_SECRET_STORE : PushSecretSpecSecretStoreRefsKind.SECRET_STORE,
         }],
         selector: { secret: { name: source.name } },

@@ -9,7 +9,7 @@ import {
   remoteTemplateProblems, TEMPLATE_CA_KEY, TEMPLATE_TOKEN_KEY,
 } from '../../render/credentials/istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
-import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreProblems } from './secret-store';
+import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreKind, secretStoreProblems } from './secret-store';
 
 /** Properties of {@link RemoteSecretExternalSecret}. */
 export interface RemoteSecretExternalSecretProps {
@@ -103,7 +103,7 @@ export class RemoteSecretExternalSecret extends Construct {
       spec: {
         secretStoreRef: {
           name: props.secretStoreRef.name,
-          kind: props.secretStoreRef.kind === 'ClusterSecretStore'
+          kind: secretStoreKind(props.secretStoreRef) === 'ClusterSecretStore'
             ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
         },
         refreshInterval,

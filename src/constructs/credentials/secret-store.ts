@@ -1,18 +1,8 @@
 import { goDurationProblem } from '../../model/formats';
+import { SecretStoreKind, SecretStoreRef, secretStoreKind } from '../../model/trust-spec';
 
-/** The kinds of External Secrets store a PushSecret or ExternalSecret can refer to. */
-export type SecretStoreKind = 'SecretStore' | 'ClusterSecretStore';
-
-/** The External Secrets store the reader credentials are pushed to and read from. */
-export interface SecretStoreRef {
-  /** The store's name. */
-  readonly name: string;
-  /**
-   * `ClusterSecretStore` for a store every namespace can use, `SecretStore` for one in the
-   * object's own namespace (istio-system).
-   */
-  readonly kind: SecretStoreKind;
-}
+// One store type for the model and the constructs, so a mesh's store passes through unchanged.
+export { SecretStoreKind, SecretStoreRef, secretStoreKind };
 
 /**
  * The properties to push to and read from, for stores whose entries are maps. HashiCorp Vault's
@@ -39,7 +29,7 @@ export function secretStoreProblems(store: SecretStoreRef, refreshInterval: stri
   const intervalProblem = goDurationProblem(refreshInterval);
   return [
     ...(store.name !== '' ? [] : ['secretStoreRef.name must not be empty']),
-    ...(store.kind === 'SecretStore' || store.kind === 'ClusterSecretStore'
+    ...(store.kind === undefined || store.kind === 'SecretStore' || store.kind === 'ClusterSecretStore'
       ? [] : [`secretStoreRef.kind ${JSON.stringify(store.kind)} must be SecretStore or ClusterSecretStore`]),
     ...(intervalProblem === undefined ? [] : [`refreshInterval ${JSON.stringify(refreshInterval)} ${intervalProblem}`]),
   ];
