@@ -8,8 +8,18 @@ import { loadAllYaml11 } from './yaml11';
 /** Asserts that a YAML 1.1 reader and a YAML 1.2 reader (js-yaml) both read `docs` back unchanged. */
 function expectReadBack(docs: object[], text = toYaml(docs)): void {
   const plain = JSON.parse(JSON.stringify(docs)) as unknown[];
-  expect(loadAllYaml11(text), text).toEqual(plain);
-  expect(jsyaml.loadAll(text), text).toEqual(plain);
+  expect(withoutNegativeZero(loadAllYaml11(text)), text).toEqual(plain);
+  expect(withoutNegativeZero(jsyaml.loadAll(text)), text).toEqual(plain);
+}
+
+/** -0 as 0: JSON, which the API server speaks, has no -0, so the plain copy of the input cannot hold one either. */
+function withoutNegativeZero(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0;
+  if (Array.isArray(value)) return value.map(withoutNegativeZero);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)]));
+  }
+  return value;
 }
 
 /** Every scalar written plain (unquoted, not a block) in a YAML text, with its value. */
