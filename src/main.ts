@@ -1,10 +1,10 @@
-// The embedded example app: `npm run synth` (and `cdk8s synth`) writes the four
-// topologies of Istio's multicluster guide to dist/.
+// The embedded example app: `npm run synth` and `cdk8s synth` both run it, and it is an
+// ordinary cdk8s app: its synth writes the four topologies of Istio's multicluster guide
+// to dist/<name>/.
 import { App } from 'cdk8s';
 import { seedTopologies } from './examples/seed-topologies';
 import { MeshValidationError } from './model/validation';
 import { MeshWriteError } from './writer/errors';
-import { writeMeshDirectories } from './writer/write';
 
 /** What to print and the exit code for an error the user can act on; undefined for a bug. */
 function explain(e: unknown): { message: string; exitCode: number } | undefined {
@@ -19,9 +19,10 @@ function explain(e: unknown): { message: string; exitCode: number } | undefined 
   return undefined;
 }
 
-const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 try {
-  writeMeshDirectories(outdir, seedTopologies(new App()));
+  const app = new App();
+  seedTopologies(app);
+  app.synth();
 } catch (e) {
   const failure = explain(e);
   if (!failure) throw e;

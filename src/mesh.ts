@@ -1,3 +1,4 @@
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshSpec } from './model/mesh-spec';
 import { formatProblem, MeshProblem, validateMesh } from './model/validation';
@@ -9,6 +10,8 @@ import { renderSail } from './render/delivery/sail';
 import { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
 import { clusterDir, credentialsDir, meshObjectsDir, namespaceDir, remoteSecretsDir, trustDir, verifyDir } from './render/layout';
 import { OutputDirectory } from './render/output-directory';
+import { MESH_MARK, rootApp, writeMeshesOnSynth } from './writer/app-synth';
+import { validationErrors } from './writer/mesh-files';
 
 /** Properties of {@link IstioMulticlusterMesh}: the whole mesh, described once. */
 export interface IstioMulticlusterMeshProps extends MeshSpec {}
@@ -44,8 +47,15 @@ export class IstioMulticlusterMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioMulticlusterMeshProps) {
     super(scope, id);
+    Object.defineProperty(this, MESH_MARK, { value: true });
+    const app = rootApp(this);
+    // cdk8s writes every Chart of the app's tree into one flat set of files, all clusters
+    // mixed: the charts live in a tree of their own, and the app's synth writes the mesh's
+    // per-cluster directory instead (see writeMeshesOnSynth).
+    const charts = new Construct(new App({ outdir: app?.outdir, resolvers: app?.resolvers }), id);
+    if (app) writeMeshesOnSynth(app);
     this.problems = validateMesh(props);
-    this.node.addValidation({ validate: () => this.problems.map(formatProblem) });
+    this.node.addValidation({ validate: () => (this.problems.length > 0 ? this.problems.map(formatProblem) : validationErrors(charts)) });
     if (this.problems.length > 0) {
       this.clusters = [];
       this.directories = [];
@@ -56,14 +66,14 @@ export class IstioMulticlusterMesh extends Construct {
     this.clusters = plan.clusters.map((cluster) => ({
       plan: cluster,
       installValues: istioInstallValues(plan, cluster),
-      ...renderClusterCharts(this, plan, cluster),
+      ...renderClusterCharts(charts, plan, cluster),
     }));
     const values = new Map(this.clusters.map((c) => [c.plan.name, c.installValues]));
     this.directories = [
       ...this.clusters.flatMap((c) => clusterDirectories(plan, c)),
-      ...renderArgoCd(this, plan, values),
-      ...renderFlux(this, plan, values),
-      ...renderSail(this, plan, values),
+      ...renderArgoCd(charts, plan, values),
+      ...renderFlux(charts, plan, values),
+      ...renderSail(charts, plan, values),
     ];
   }
 

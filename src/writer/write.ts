@@ -64,6 +64,11 @@ export function writeMeshDirectories(outdir: string, meshes: Record<string, Isti
 /** @internal */
 export function writeMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions): void;
 export function writeMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions = {}): void {
+  writeRendered(outdir, renderAll(meshes), options.fs ?? nodeFs);
+}
+
+/** Every mesh rendered, or one MeshValidationError listing the problems of all. */
+function renderAll(meshes: Record<string, IstioMulticlusterMesh>): Record<string, MeshFile[]> {
   const problems: MeshProblem[] = [];
   const rendered: Record<string, MeshFile[]> = {};
   for (const [name, mesh] of Object.entries(meshes).sort(([a], [b]) => byCodeUnits(a, b))) {
@@ -80,7 +85,7 @@ export function writeMeshDirectories(outdir: string, meshes: Record<string, Isti
     }
   }
   if (problems.length > 0) throw new MeshValidationError(problems, 'the mesh descriptions');
-  writeRendered(outdir, rendered, options.fs ?? nodeFs);
+  return rendered;
 }
 
 /** Writes one mesh into `dir` (replacing a directory this library generated before). */
@@ -124,13 +129,33 @@ function directoryNameProblem(name: string): MeshProblem | undefined {
 
 /** Recovers and checks every directory before replacing any, so a refusal writes nothing. */
 function writeRendered(outdir: string, rendered: Record<string, readonly MeshFile[]>, io: WriterFs) {
+  prepareRendered(outdir, rendered, io)();
+}
+
+/**
+ * Recovers and checks every directory (throwing MeshWriteError on a refusal), and returns
+ * the function that replaces them; so that a caller can refuse before writing anything else.
+ */
+function prepareRendered(outdir: string, rendered: Record<string, readonly MeshFile[]>, io: WriterFs): () => void {
   const targets = Object.entries(rendered).sort(([a], [b]) => byCodeUnits(a, b)).map(([name, files]) => {
     const dir = path.join(outdir, name);
     return { dir, target: swapTarget(io, path.resolve(dir)), files };
   });
   for (const { target } of targets) recoverTarget(io, target);
   for (const { dir, target } of targets) assertReplaceable(io, dir, target);
-  for (const { target, files } of targets) replaceDirectory(io, target, withManifest(files));
+  return () => {
+    for (const { target, files } of targets) replaceDirectory(io, target, withManifest(files));
+  };
+}
+
+/**
+ * Renders and checks meshes as {@link writeMeshDirectories} does, without writing: returns
+ * the function that writes them. Throws MeshValidationError or MeshWriteError, having
+ * written nothing.
+ * @internal
+ */
+export function prepareMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions = {}): () => void {
+  return prepareRendered(outdir, renderAll(meshes), options.fs ?? nodeFs);
 }
 
 // ---------------------------------------------------------------------------------------
