@@ -2,7 +2,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IstioMulticlusterMesh, MeshSpec, renderMeshFiles, Topology } from '../src';
+import { GENERATED_FILES_MANIFEST } from '../src/writer/write';
+import { readTree } from './support';
 
 const repo = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -20,6 +24,7 @@ const mesh = new mc.IstioMulticlusterMesh(app, 'mesh', mc.Topology.primaryRemote
   primary: { name: 'hub', discoveryAddress: '192.0.2.50' },
   remotes: ['spoke'],
 }));
+// Also written by hand, where the app wants it.
 mc.writeMeshDirectory('out/mesh', mesh);
 
 // The building blocks in a chart of the app's own.
@@ -40,6 +45,32 @@ new EastWestGateway(new Chart(new App(), 'c'), 'gw', { minReplicas: 2 });
 console.log(problems, mesh.clusters.length);
 `;
 
+/** The mesh of the app below, also rendered from this repository's source to compare. */
+const INIT_APP_MESH: MeshSpec = Topology.multiPrimaryMultiNetwork({
+  clusters: [{ name: 'east', network: 'east-net' }, { name: 'west', network: 'west-net' }],
+});
+
+/** main.ts as cdk8s init writes it, with a chart of the app's own and one mesh. */
+const CDK8S_INIT_APP = `
+import { Construct } from 'constructs';
+import { App, Chart, ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { IstioMulticlusterMesh, MeshSpec } from 'cdk8s-istio-multicluster';
+
+export class MyChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new k8s.KubeService(this, 'web', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
+  }
+}
+
+const app = new App();
+new MyChart(app, 'istio-multicluster-app');
+const mesh: MeshSpec = ${JSON.stringify(INIT_APP_MESH)};
+new IstioMulticlusterMesh(app, 'prod', mesh);
+app.synth();
+`;
+
 describe('the packed package, installed into another cdk8s app', () => {
   let work: string;
   let app: string;
@@ -58,6 +89,8 @@ describe('the packed package, installed into another cdk8s app', () => {
         'cdk8s': installed('cdk8s'),
         'cdk8s-plus-27': installed('cdk8s-plus-27'),
         'constructs': installed('constructs'),
+        'cdk8s-cli': installed('cdk8s-cli'),
+        'tsx': installed('tsx'),
       },
     }, null, 2));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
@@ -81,12 +114,34 @@ describe('the packed package, installed into another cdk8s app', () => {
     const readme = fs.readFileSync(path.join(app, 'out/mesh/README.md'), 'utf8');
     expect(readme).toContain('istioctl create-remote-secret --context="${CTX_SPOKE}" --name=spoke');
     expect(fs.readFileSync(path.join(app, 'out/mesh/install/spoke/helm/istiod.values.yaml'), 'utf8')).toContain("remotePilotAddress: '192.0.2.50'");
+    // app.synth() wrote the mesh's directory too, the same as by hand.
+    expect(readTree(path.join(app, 'cdk8s.out/mesh'))).toEqual(readTree(path.join(app, 'out/mesh')));
     const own = fs.readdirSync(path.join(app, 'cdk8s.out')).filter((f) => f.includes('own'));
     expect(own.length).toBe(1);
     const manifest = fs.readFileSync(path.join(app, 'cdk8s.out', own[0]), 'utf8');
     expect(manifest).toContain('name: istio-eastwestgateway');
     expect(manifest).toContain('name: cross-network-gateway');
     expect(manifest).toContain('team: platform');
+  });
+
+  it('synthesizes with cdk8s synth in an app laid out as cdk8s init makes one: the per-cluster layout beside the app\'s own output', () => {
+    const project = path.join(work, 'app');
+    // cdk8s init typescript-app: cdk8s.yaml, main.ts with a chart of the app's own. It runs
+    // main.ts with ts-node and imports k8s from the network; here tsx runs it, and the
+    // Kubernetes classes come from cdk8s-plus-27.
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), 'language: typescript\napp: npx tsx main-app.ts\n');
+    fs.writeFileSync(path.join(project, 'main-app.ts'), CDK8S_INIT_APP);
+    fs.mkdirSync(path.join(project, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'dist', 'stale.k8s.yaml'), 'left by an earlier synth');
+    run('npx', ['--no-install', 'cdk8s', 'synth'], project);
+    const dist = path.join(project, 'dist');
+    expect(fs.readdirSync(dist).sort()).toEqual(['istio-multicluster-app.k8s.yaml', 'prod']);
+    expect(fs.readFileSync(path.join(dist, 'istio-multicluster-app.k8s.yaml'), 'utf8')).toContain('name: web');
+    // The mesh's directory is what this repository's writer renders for the same description.
+    const expected = renderMeshFiles(new IstioMulticlusterMesh(new App(), 'prod', INIT_APP_MESH));
+    const tree = readTree(path.join(dist, 'prod'));
+    for (const f of expected) expect(tree[f.path], f.path).toBe(f.content);
+    expect(Object.keys(tree).sort()).toEqual([...expected.map((f) => f.path), GENERATED_FILES_MANIFEST].sort());
   });
 
   it('runs the CA command through npx, and its output passes openssl verify', () => {
