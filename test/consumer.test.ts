@@ -77,7 +77,7 @@ describe('the packed package, installed into another cdk8s app', () => {
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-consumer-'));
-    // `npm pack` runs the build (prepack) and packs what `files` lists.
+    // `npm pack` runs the build (the prepare script) and packs what `files` lists.
     const packOutput = run('npm', ['pack', '--silent', '--pack-destination', work], repo).trim().split('\n');
     const tarball = path.join(work, packOutput[packOutput.length - 1]);
     app = path.join(work, 'app');
