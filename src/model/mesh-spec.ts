@@ -22,6 +22,17 @@ export enum IstiodExposure {
   LOAD_BALANCER = 'LoadBalancer',
 }
 
+/**
+ * A JSON value, as Helm values and Istio's MeshConfig are made of: a string, a finite number,
+ * true or false, null, a list or an object.
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+/** A JSON object of free-form fields, such as Istio's Helm values or its MeshConfig. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
 /** Settings for a LoadBalancer Service that other clusters connect to. */
 export interface LoadBalancerOptions {
   /**
@@ -154,6 +165,26 @@ export interface ClusterSpec {
    * @default - Argo CD addresses it by its name, Flux (hub mode) by the Secret `<name>-kubeconfig`
    */
   readonly delivery?: ClusterDeliveryOptions;
+
+  /**
+   * Istio's Helm values for this cluster, merged over the mesh's `values`: what goes under an
+   * IstioOperator's `spec.values`, into the `istiod` chart's values and the Sail Operator's
+   * `spec.values`, such as `{ pilot: { autoscaleMin: 3 } }`. Objects merge key by key, lists
+   * and other values replace, and `null` deletes a key. The values the library derives from
+   * the description (cluster name, network, mesh ID, remote settings) may only be given the
+   * value it derives; `profile`, `meshConfig` (use `meshConfig`) and `revision` are refused.
+   * @default - none: the mesh's `values`
+   */
+  readonly values?: JsonObject;
+
+  /**
+   * Istio's mesh config for this cluster, merged over the mesh's `meshConfig` as `values` are:
+   * an IstioOperator's `spec.meshConfig`, the `istiod` chart's `meshConfig` value and the Sail
+   * Operator's `spec.values.meshConfig`, such as `{ accessLogFile: '/dev/stdout' }`. Its
+   * `trustDomain` is the mesh's `trustDomain`.
+   * @default - none: the mesh's `meshConfig`
+   */
+  readonly meshConfig?: JsonObject;
 }
 
 /** The verification client deployed next to helloworld in every cluster. */
@@ -217,4 +248,19 @@ export interface MeshSpec {
    * @default - instructions for kubectl, istioctl and Helm only
    */
   readonly delivery?: DeliverySpec;
+
+  /**
+   * Istio's Helm values for every cluster, merged over the values the library derives; each
+   * cluster's own `values` are merged over these. See `ClusterSpec.values` for the rules.
+   * @default - none: only the values the library derives
+   */
+  readonly values?: JsonObject;
+
+  /**
+   * Istio's mesh config for every cluster, merged over the library's (the trust domain); each
+   * cluster's own `meshConfig` is merged over it, such as `{ accessLogFile: '/dev/stdout' }`
+   * for Envoy's access logs on every proxy's standard output.
+   * @default - none: only the trust domain
+   */
+  readonly meshConfig?: JsonObject;
 }

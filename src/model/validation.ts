@@ -3,11 +3,15 @@ import {
   isIPAddress, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
 } from './formats';
 import { AddProblem, checkDelivery } from './delivery-validation';
+import { fieldName, memberName } from './field-name';
 import { checkRemoteCredentials, checkSecretStores, checkTrust } from './trust-validation';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
 import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
 import { checkShape } from './structure';
+import { checkIstioValueFields, checkOwnedIstioValues } from './istio-values-validation';
+
+export { fieldName } from './field-name';
 
 /** One thing wrong with a mesh description. */
 export interface MeshProblem {
@@ -44,18 +48,6 @@ export interface MeshCheck {
   readonly spec?: MeshSpec;
 }
 
-/** `base.key`, or `base["a/b"]` for a key that is not a plain identifier. */
-function memberName(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
-  return `${base}[${JSON.stringify(key)}]`;
-}
-
-/** `clusters[1].eastWestGateway.serviceAnnotations["a/b"]`: a path as people read it. */
-export function fieldName(path: (string | number)[]): string {
-  return path.length === 0 ? 'description' : path.reduce<string>(memberName, '');
-}
-
 /**
  * Checks a whole mesh description and returns every problem found, in a stable order.
  * An empty list means the description is complete and consistent. Any value at all may
@@ -86,9 +78,15 @@ export function checkMesh(input: unknown): MeshCheck {
     problems.push({ cluster: p.path[0] === 'clusters' ? clusterAt(p.path[1]) : undefined, field, message: p.message });
   }
   // Wrong shapes were removed from `spec`, so these checks of meaning can trust the types.
-  const version = checkMeaning(spec, (field, message, cluster) => {
+  const add: AddProblem = (field, message, cluster) => {
     if (!shapeFields.has(field)) problems.push({ cluster, field, message });
-  });
+  };
+  const version = checkMeaning(spec, add);
+  // Overrides of the values the library derives are found by deriving them: from a plan, which
+  // only an otherwise valid description has.
+  const plannable = problems.length === 0 && typeof version !== 'string';
+  checkIstioValueFields(spec, add);
+  if (plannable) checkOwnedIstioValues({ ...spec, istioVersion: version.text }, add);
   if (problems.length > 0 || typeof version === 'string') return { problems };
   return { problems: [], spec: { ...spec, istioVersion: version.text } };
 }

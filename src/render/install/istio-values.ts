@@ -1,5 +1,7 @@
 import { isIPAddress } from '../../model/formats';
-import { ClusterPlan, ClusterRole, MeshPlan } from '../../plan/mesh-plan';
+import { ClusterRole } from '../../plan/cluster-role';
+import type { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
+import { mergeValues, ValuesObject } from './merge-values';
 
 /** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
 const WEBHOOK_PORT = 15017;
@@ -7,14 +9,17 @@ const WEBHOOK_PORT = 15017;
 
 /**
  * The Istio install values of one cluster: the one model from which every install
- * format (IstioOperator, Helm values, and later GitOps and operator resources) is
+ * format (IstioOperator, Helm values, Argo CD, Flux and the Sail Operator) is
  * rendered, so that the formats cannot disagree. Keys are Istio's own value paths.
+ * Besides the keys below, which the library derives, it holds whatever the mesh's and
+ * the cluster's `values` and `meshConfig` add.
  */
 export interface IstioInstallValues {
   /** `remote` on a remote cluster: no istiod, an injector webhook and `istiod` Service pointing at the primary. */
   readonly profile?: 'remote';
   readonly meshConfig: {
     readonly trustDomain: string;
+    readonly [field: string]: unknown;
   };
   readonly global: {
     readonly meshID: string;
@@ -26,6 +31,7 @@ export interface IstioInstallValues {
     readonly remotePilotAddress?: string;
     /** On a remote, as Istio's primary-remote guide sets it: istiod's RBAC exists in this cluster. */
     readonly configCluster?: boolean;
+    readonly [key: string]: unknown;
   };
   readonly istiodRemote?: {
     /** The injection webhook path that tells the primary's istiod which cluster and network a pod is in. */
@@ -35,15 +41,44 @@ export interface IstioInstallValues {
      * an ExternalName Service, through which the API server would call port 443, not 15017.
      */
     readonly injectionURL?: string;
+    readonly [key: string]: unknown;
   };
-  /** On a primary that remotes reach by DNS name: istiod's serving certificate must name that host. */
   readonly pilot?: {
-    readonly env: { readonly ISTIOD_CUSTOM_HOST: string };
+    readonly env?: {
+      /** On a primary that remotes reach by DNS name: istiod's serving certificate must name that host. */
+      readonly ISTIOD_CUSTOM_HOST?: string;
+      readonly [name: string]: unknown;
+    };
+    readonly [key: string]: unknown;
   };
+  /** Any other value of the `istiod` chart, from the mesh's and the cluster's `values`. */
+  readonly [key: string]: unknown;
 }
 
-/** Derives the install values of one cluster from the mesh plan. */
+/**
+ * The install values of one cluster: the values the library derives, then the mesh's
+ * `values` and `meshConfig` merged over them, then the cluster's own, as Helm merges values
+ * files (see `mergeValues`). Validation refuses overrides that change a derived value, so the
+ * result still has every derived value.
+ */
 export function istioInstallValues(mesh: MeshPlan, cluster: ClusterPlan): IstioInstallValues {
+  const overrides = [valueOverrides(mesh.values, mesh.meshConfig), valueOverrides(cluster.values, cluster.meshConfig)];
+  return overrides.reduce<ValuesObject>(mergeValues, derivedInstallValues(mesh, cluster)) as IstioInstallValues;
+}
+
+/**
+ * One level's overrides as one values object: the mesh config is the values' `meshConfig`
+ * (validation refuses a `meshConfig` inside `values`, so nothing is lost).
+ */
+function valueOverrides(values: ValuesObject | undefined, meshConfig: ValuesObject | undefined): ValuesObject {
+  return { ...values, ...(meshConfig !== undefined ? { meshConfig } : {}) };
+}
+
+/**
+ * The values the library derives for one cluster from the mesh plan, before any override:
+ * every value here is the cluster's as the mesh requires it, and no override may change it.
+ */
+export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): IstioInstallValues {
   const isRemote = cluster.role === ClusterRole.REMOTE;
   const global = {
     meshID: mesh.meshId,

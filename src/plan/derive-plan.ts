@@ -1,0 +1,130 @@
+import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
+import { ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
+import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
+import { ClusterRole } from './cluster-role';
+import { planDelivery } from './delivery-plan';
+import type { ClusterPlan, EastWestGatewayPlan, LoadBalancerPlan, MeshPlan, TrustPlan } from './mesh-plan';
+
+export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
+export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
+
+/** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
+export function contextVariable(clusterName: string): string {
+  return `CTX_${clusterName.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
+ * Derives the per-cluster plan of a description that `checkMesh` has checked and normalized
+ * (use `planMesh` for any other). Validation runs it too, to compare Istio value overrides
+ * with the values derived from the plan, so it must not depend on validation.
+ */
+export function derivePlan(spec: MeshSpec): MeshPlan {
+  const istio = parseIstioVersion(spec.istioVersion!) as IstioVersion;
+
+  const networks = [...new Set(spec.clusters.map((c) => c.network))];
+  const multiNetwork = networks.length > 1;
+  const byName = new Map(spec.clusters.map((c) => [c.name, c]));
+  const remotesByPrimary = new Map<string, string[]>();
+  for (const c of spec.clusters) {
+    if (c.controlPlaneCluster === undefined) continue;
+    const remotes = remotesByPrimary.get(c.controlPlaneCluster);
+    if (remotes) remotes.push(c.name);
+    else remotesByPrimary.set(c.controlPlaneCluster, [c.name]);
+  }
+  const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
+  const allNames = spec.clusters.map((c) => c.name);
+
+  const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects'> => {
+    const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
+    const remotes = role === ClusterRole.PRIMARY ? remotesOf(c.name) : [];
+    const servesRemotes = remotes.length > 0;
+    const istiodExposure = servesRemotes ? (c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY) : undefined;
+    const exposesIstiodOnGateway = istiodExposure === IstiodExposure.EAST_WEST_GATEWAY;
+    return {
+      name: c.name,
+      index: i + 1,
+      network: c.network,
+      role,
+      controlPlaneCluster: c.controlPlaneCluster ?? c.name,
+      remotes,
+      discoveryAddress: servesRemotes ? c.discoveryAddress : undefined,
+      istiodExposure,
+      istiodLoadBalancer: istiodExposure === IstiodExposure.LOAD_BALANCER ? loadBalancerPlan(c.istiodLoadBalancer) : undefined,
+      remotePilotAddress: role === ClusterRole.REMOTE ? byName.get(c.controlPlaneCluster!)!.discoveryAddress : undefined,
+      eastWestGateway: multiNetwork || exposesIstiodOnGateway ? gatewayPlan(c, multiNetwork, exposesIstiodOnGateway) : undefined,
+      // Istio configuration is read by istiod from its own cluster, so it belongs on primaries.
+      exposesServices: multiNetwork && role === ClusterRole.PRIMARY,
+      // Every primary discovers endpoints in every other cluster of the mesh.
+      readsApiServersOf: role === ClusterRole.PRIMARY ? allNames.filter((o) => o !== c.name) : [],
+      kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
+      apiServer: c.apiServer,
+      apiServerTlsName: c.apiServerTlsName,
+      values: c.values,
+      meshConfig: c.meshConfig,
+    };
+  });
+
+  const planned = clusters.map((c): ClusterPlan => ({
+    ...c,
+    hasMeshObjects: c.eastWestGateway !== undefined || c.istiodLoadBalancer !== undefined || c.istiodExposure !== undefined || c.exposesServices,
+  }));
+  const meshId = spec.meshId ?? DEFAULT_MESH_ID;
+  return {
+    meshId,
+    trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
+    istioVersion: istio.text,
+    istio,
+    chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
+    multiNetwork,
+    networks,
+    clusters: planned,
+    verification: spec.verification ?? true,
+    verificationClient: spec.verificationClient ?? VerificationClient.CURL,
+    trust: trustPlan(spec),
+    remoteCredentials: spec.remoteCredentials?.externalSecrets ? {
+      secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: secretStoreKind(spec.remoteCredentials.externalSecrets.secretStore) },
+      keyPrefix: spec.remoteCredentials.externalSecrets.keyPrefix ?? 'istio-remote',
+    } : undefined,
+    delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
+      name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
+      readsApiServersOf: c.readsApiServersOf,
+    }))),
+    values: spec.values,
+    meshConfig: spec.meshConfig,
+  };
+}
+
+function gatewayPlan(c: ClusterSpec, multiNetwork: boolean, exposesIstiod: boolean): EastWestGatewayPlan {
+  const minReplicas = c.eastWestGateway?.replicas ?? DEFAULT_GATEWAY_MIN_REPLICAS;
+  return {
+    network: multiNetwork ? c.network : undefined,
+    exposesIstiod,
+    minReplicas,
+    maxReplicas: c.eastWestGateway?.maxReplicas ?? Math.max(DEFAULT_GATEWAY_MAX_REPLICAS, minReplicas),
+    ...loadBalancerPlan(c.eastWestGateway),
+  };
+}
+
+function loadBalancerPlan(options: LoadBalancerOptions | undefined): LoadBalancerPlan {
+  return {
+    serviceAnnotations: { ...(options?.serviceAnnotations ?? {}) },
+    loadBalancerIP: options?.loadBalancerIP,
+    loadBalancerSourceRanges: options?.loadBalancerSourceRanges?.length ? [...options.loadBalancerSourceRanges] : undefined,
+  };
+}
+
+function trustPlan(spec: MeshSpec): TrustPlan {
+  const mode = spec.trust?.mode ?? TrustMode.OFFLINE_CA;
+  if (mode !== TrustMode.CERT_MANAGER) return { mode };
+  const cm = spec.trust?.certManager ?? {};
+  return {
+    mode,
+    certManager: {
+      rootCaSecret: cm.rootCaSecret ?? 'istio-root-ca',
+      rootCaFromStore: cm.rootCaFromStore,
+      keyType: cm.keyType ?? CaKeyType.RSA_4096,
+      duration: cm.duration ?? '8760h',
+      renewBefore: cm.renewBefore ?? '720h',
+    },
+  };
+}
