@@ -7,6 +7,8 @@ export { DeliveryStage, HELM_RELEASE_NAMES } from './model/delivery-names';
 export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
 export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
 export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
+export { loadMeshFile, parseMeshFile, formatMeshFileProblem, MeshFileProblem, MeshFileResult } from './model/mesh-file';
+export { meshFileSchema, MESH_FILE_SCHEMA_ID, MESH_FILE_SCHEMA_PATH } from './model/mesh-file-schema';
 
 // The per-cluster plan
 export * from './plan/mesh-plan';
@@ -43,5 +45,5 @@ export { renderSail } from './render/delivery/sail';
 export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verificationCallBound } from './render/readme';
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
 export { writeMeshDirectories, writeMeshDirectory, recoverMeshDirectory, GENERATED_FILES_MANIFEST, MeshWriteError } from './writer/write';
-export { seedTopologies, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION } from './examples/seed-topologies';
+export { seedTopologies, seedTopologySpecs, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION } from './examples/seed-topologies';
 export { largeMesh } from './examples/large-meshes';

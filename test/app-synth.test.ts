@@ -81,7 +81,7 @@ describe('app.synth() refuses, writing nothing at all', () => {
     const app = userApp({ prod: { clusters: [{ name: 'Bad', network: 'n' }] } });
     const own = app.node.findChild('own') as Chart;
     own.node.addValidation({ validate: () => ['the app\'s own check failed'] });
-    const error = thrown(() => app.synth());
+    const error = thrown(() => app.synth()) as Error;
     expect(error).toBeInstanceOf(MeshValidationError);
     expect(error.message).toMatch(/cluster "Bad"/);
     expect(error.message).toMatch(/own: the app's own check failed/);

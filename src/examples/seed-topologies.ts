@@ -60,33 +60,42 @@ export const EXAMPLE_API_SERVERS: Record<string, string> = {
 };
 
 /**
- * The four topologies of Istio's multicluster guide, with the guide's names
- * (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name, each
- * delivered with kubectl, Argo CD, Flux and the Sail Operator.
+ * The descriptions of the four topologies of Istio's multicluster guide, with the guide's
+ * names (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name,
+ * each delivered with kubectl, Argo CD, Flux and the Sail Operator. Plain data, new on every
+ * call; `examples/<name>.yaml` holds the same descriptions as mesh files (a test compares them).
  */
-export function seedTopologies(scope: Construct): Record<string, IstioMulticlusterMesh> {
+export function seedTopologySpecs(): Record<string, MeshSpec> {
   return {
-    'multi-primary': new IstioMulticlusterMesh(scope, 'multi-primary', Topology.multiPrimary({
+    'multi-primary': Topology.multiPrimary({
       clusters: ['cluster1', 'cluster2'],
       network: 'network1',
       ...exampleDelivery('multi-primary'),
-    })),
-    'multi-primary-multi-network': new IstioMulticlusterMesh(scope, 'multi-primary-multi-network', Topology.multiPrimaryMultiNetwork({
+    }),
+    'multi-primary-multi-network': Topology.multiPrimaryMultiNetwork({
       clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
       ...exampleDelivery('multi-primary-multi-network'),
-    })),
-    'primary-remote': new IstioMulticlusterMesh(scope, 'primary-remote', Topology.primaryRemote({
+    }),
+    'primary-remote': Topology.primaryRemote({
       primary: { name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
       remotes: [{ name: 'cluster2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
       network: 'network1',
       ...exampleDelivery('primary-remote'),
       ...gitOpsCredentials(),
-    })),
-    'primary-remote-multi-network': new IstioMulticlusterMesh(scope, 'primary-remote-multi-network', Topology.primaryRemoteMultiNetwork({
+    }),
+    'primary-remote-multi-network': Topology.primaryRemoteMultiNetwork({
       primary: { name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
       remotes: [{ name: 'cluster2', network: 'network2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
       ...exampleDelivery('primary-remote-multi-network'),
       ...gitOpsCredentials(),
-    })),
+    }),
   };
+}
+
+/**
+ * The four topologies of {@link seedTopologySpecs} as meshes in `scope`, each with its
+ * directory name as construct id.
+ */
+export function seedTopologies(scope: Construct): Record<string, IstioMulticlusterMesh> {
+  return Object.fromEntries(Object.entries(seedTopologySpecs()).map(([name, spec]) => [name, new IstioMulticlusterMesh(scope, name, spec)]));
 }

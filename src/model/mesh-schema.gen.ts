@@ -48,6 +48,14 @@ export const MESH_SPEC_SCHEMA = {
         "delivery": {
           "$ref": "#/definitions/DeliverySpec",
           "description": "Delivery besides `kubectl apply`: the Git repository the output is committed to, and the Argo CD, Flux and Sail Operator output to generate."
+        },
+        "values": {
+          "$ref": "#/definitions/JsonObject",
+          "description": "Istio's Helm values for every cluster, merged over the values the library derives; each cluster's own `values` are merged over these. See `ClusterSpec.values` for the rules."
+        },
+        "meshConfig": {
+          "$ref": "#/definitions/JsonObject",
+          "description": "Istio's mesh config for every cluster, merged over the library's (the trust domain); each cluster's own `meshConfig` is merged over it, such as `{ accessLogFile: '/dev/stdout' }` for Envoy's access logs on every proxy's standard output."
         }
       },
       "required": [
@@ -116,6 +124,14 @@ export const MESH_SPEC_SCHEMA = {
         "delivery": {
           "$ref": "#/definitions/ClusterDeliveryOptions",
           "description": "How Argo CD and Flux address this cluster, when the mesh is delivered with them."
+        },
+        "values": {
+          "$ref": "#/definitions/JsonObject",
+          "description": "Istio's Helm values for this cluster, merged over the mesh's `values`: what goes under an IstioOperator's `spec.values`, into the `istiod` chart's values and the Sail Operator's `spec.values`, such as `{ pilot: { autoscaleMin: 3 } }`. Objects merge key by key, lists and other values replace, and `null` deletes a key. The values the library derives from the description (cluster name, network, mesh ID, remote settings) may only be given the value it derives; `profile`, `meshConfig` (use `meshConfig`) and `revision` are refused."
+        },
+        "meshConfig": {
+          "$ref": "#/definitions/JsonObject",
+          "description": "Istio's mesh config for this cluster, merged over the mesh's `meshConfig` as `values` are: an IstioOperator's `spec.meshConfig`, the `istiod` chart's `meshConfig` value and the Sail Operator's `spec.values.meshConfig`, such as `{ accessLogFile: '/dev/stdout' }`. Its `trustDomain` is the mesh's `trustDomain`."
         }
       },
       "required": [
@@ -210,6 +226,39 @@ export const MESH_SPEC_SCHEMA = {
       },
       "additionalProperties": false,
       "description": "How the delivery tools address one cluster."
+    },
+    "JsonObject": {
+      "type": "object",
+      "additionalProperties": {
+        "$ref": "#/definitions/JsonValue"
+      },
+      "description": "A JSON object of free-form fields, such as Istio's Helm values or its MeshConfig."
+    },
+    "JsonValue": {
+      "anyOf": [
+        {
+          "type": "string"
+        },
+        {
+          "type": "number"
+        },
+        {
+          "type": "boolean"
+        },
+        {
+          "type": "null"
+        },
+        {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/JsonValue"
+          }
+        },
+        {
+          "$ref": "#/definitions/JsonObject"
+        }
+      ],
+      "description": "A JSON value, as Helm values and Istio's MeshConfig are made of: a string, a finite number, true or false, null, a list or an object."
     },
     "VerificationClient": {
       "type": "string",

@@ -17,7 +17,9 @@ const ARTICLE: Record<string, string> = {
 };
 
 /** Extra advice for wrong types that people make for a reason. */
-function typeHint(path: (string | number)[], value: unknown): string {
+function typeHint(path: (string | number)[], value: unknown, expected: string): string {
+  // Quoting helps only where text is expected (`clusters: 3` needs a list, not quotes).
+  if (expected !== 'string') return '';
   const field = path[path.length - 1];
   if (field === 'istioVersion' && typeof value === 'number') return ': quote it ("1.31.1"), or YAML and JSON read a version as a number';
   if (typeof value === 'number' || typeof value === 'boolean') return ': quote it, so that it is read as text';
@@ -47,7 +49,7 @@ function problemOf(error: ErrorObject): ShapeProblem | undefined {
   const path = pointerToPath(error.instancePath);
   switch (error.keyword) {
     case 'type':
-      return { path, message: `must be ${ARTICLE[String(error.params.type)] ?? error.params.type}, not ${describeValue(error.data)}${typeHint(path, error.data)}` };
+      return { path, message: `must be ${ARTICLE[String(error.params.type)] ?? error.params.type}, not ${describeValue(error.data)}${typeHint(path, error.data, String(error.params.type))}` };
     case 'required':
       return { path: [...path, error.params.missingProperty], message: 'is required' };
     case 'additionalProperties':

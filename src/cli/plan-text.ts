@@ -1,0 +1,87 @@
+/**
+ * The `plan` command's readable text: every cluster's role and duties, as `planMesh` derived
+ * them, and the order of the delivery plan. Everything printed is read from the plan.
+ */
+import { IstiodExposure } from '../model/mesh-spec';
+import { ManualStep, ManualStepKind, StepRef } from '../plan/delivery-plan';
+import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
+import { topologyName } from '../render/readme';
+
+const MANUAL_STEPS: Record<ManualStepKind, string> = {
+  [ManualStepKind.TRUST]: 'the cacerts Secret of every primary (the ca command makes them)',
+  [ManualStepKind.ROOT_CA]: 'the shared root CA\'s Secret in every primary, for cert-manager\'s Issuer',
+  [ManualStepKind.REMOTE_SECRETS]: 'the remote secrets (istioctl create-remote-secret), once every control plane runs',
+};
+
+const list = (names: readonly string[]) => names.join(', ');
+const stepName = (s: StepRef) => `${s.cluster}/${s.stage}`;
+
+export function renderPlanText(plan: MeshPlan): string {
+  const lines: string[] = [];
+  const delivery = plan.delivery;
+  const tools = [
+    'kubectl, istioctl and Helm (README.md)',
+    ...(delivery.argoCd ? ['Argo CD'] : []),
+    ...(delivery.flux ? [`Flux (${delivery.flux.mode}${delivery.flux.hubCluster ? ` in ${delivery.flux.hubCluster}` : ''})`] : []),
+    ...(delivery.sailVersion ? [`the Sail Operator (${delivery.sailVersion})`] : []),
+  ];
+  lines.push(
+    `mesh ${plan.meshId}: ${topologyName(plan)}`,
+    `  Istio ${plan.istioVersion}, trust domain ${plan.trustDomain}, network${plan.networks.length > 1 ? 's' : ''} ${list(plan.networks)}`,
+    `  trust: ${plan.trust.mode}; remote secrets: ${plan.remoteCredentials
+      ? `External Secrets through ${plan.remoteCredentials.secretStore.kind} ${plan.remoteCredentials.secretStore.name}`
+      : 'istioctl create-remote-secret'}`,
+    `  delivered with: ${list(tools)}`,
+  );
+  for (const cluster of plan.clusters) lines.push('', ...clusterLines(plan, cluster));
+  lines.push('', ...orderLines(plan));
+  return `${lines.join('\n')}\n`;
+}
+
+function clusterLines(plan: MeshPlan, c: ClusterPlan): string[] {
+  const lines = [c.role === ClusterRole.PRIMARY
+    ? `cluster ${c.name}: primary, on network ${c.network}`
+    : `cluster ${c.name}: remote of ${c.controlPlaneCluster}, on network ${c.network}`];
+  if (c.role === ClusterRole.PRIMARY) {
+    lines.push(`  control plane: runs istiod, serving ${c.remotes.length > 0 ? `itself and the remotes ${list(c.remotes)}` : 'itself only'}`);
+    if (c.istiodExposure === IstiodExposure.LOAD_BALANCER) {
+      lines.push(`  exposes istiod: at ${c.discoveryAddress}, through the istiod-external LoadBalancer Service (ports 15012, 15017)`);
+    } else if (c.istiodExposure === IstiodExposure.EAST_WEST_GATEWAY) {
+      lines.push(`  exposes istiod: at ${c.discoveryAddress}, through its east-west gateway (ports 15012, 15017)`);
+    } else {
+      lines.push('  exposes istiod: no (it serves no remote)');
+    }
+  } else {
+    lines.push(`  control plane: none; the istiod of ${c.controlPlaneCluster}, reached at ${c.remotePilotAddress}`);
+  }
+  const gw = c.eastWestGateway;
+  lines.push(gw
+    ? `  east-west gateway: istio-eastwestgateway, ${gw.minReplicas} to ${gw.maxReplicas} replicas; ` +
+      `carries istiod's ports: ${gw.exposesIstiod ? 'yes' : 'no'}; exposes services (cross-network-gateway): ${c.exposesServices ? 'yes' : 'no'}`
+    : '  east-west gateway: none');
+  lines.push(c.readsApiServersOf.length > 0
+    ? `  reads the API servers of: ${list(c.readsApiServersOf)} (its remote secrets)`
+    : '  reads the API servers of: none');
+  if (c.apiServer) lines.push(`  API server, as others reach it: ${c.apiServer}`);
+  lines.push('  steps, in order:');
+  const steps = plan.delivery.steps.filter((s) => s.cluster === c.name);
+  steps.forEach((s, i) => {
+    const after = s.after.length > 0 ? `, after ${list(s.after.map(stepName))}` : '';
+    lines.push(`    ${i + 1}. ${s.stage} (wave ${s.wave}${after})`);
+  });
+  return lines;
+}
+
+/** The whole mesh's order: the waves of the delivery plan, with the steps done by hand between them. */
+function orderLines(plan: MeshPlan): string[] {
+  const lines = ['apply order (waves of the delivery plan; a wave starts once the earlier ones are ready):'];
+  const manual = (m: ManualStep) =>
+    `  by hand: ${MANUAL_STEPS[m.kind]}${m.before.length > 0 ? `; before ${list(m.before.map(stepName))}` : ''}`;
+  for (const m of plan.delivery.manualSteps) if (m.afterWave < 0) lines.push(manual(m));
+  const waves = [...new Set(plan.delivery.steps.map((s) => s.wave))].sort((a, b) => a - b);
+  for (const wave of waves) {
+    lines.push(`  wave ${wave}: ${list(plan.delivery.steps.filter((s) => s.wave === wave).map(stepName))}`);
+    for (const m of plan.delivery.manualSteps) if (m.afterWave === wave) lines.push(manual(m));
+  }
+  return lines;
+}
