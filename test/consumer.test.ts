@@ -144,6 +144,15 @@ describe('the packed package, installed into another cdk8s app', () => {
     expect(Object.keys(tree).sort()).toEqual([...expected.map((f) => f.path), GENERATED_FILES_MANIFEST].sort());
   });
 
+  it('runs the command line through npx: a shipped example mesh file validates, and synthesizes byte for byte into what dist/ holds', () => {
+    const example = path.join(app, 'node_modules', 'cdk8s-istio-multicluster', 'examples', 'primary-remote.yaml');
+    expect(run('npx', ['--no-install', 'cdk8s-istio-multicluster', 'validate', example], app)).toContain(`${example}: valid`);
+    const out = path.join(work, 'cli-out');
+    run('npx', ['--no-install', 'cdk8s-istio-multicluster', 'synth', example, '-o', out], app);
+    expect(fs.readdirSync(out)).toEqual(['primary-remote']);
+    expect(readTree(path.join(out, 'primary-remote'))).toEqual(readTree(path.join(repo, 'dist', 'primary-remote')));
+  });
+
   it('runs the CA command through npx, and its output passes openssl verify', () => {
     const certs = path.join(work, 'certs');
     const out = run('npx', ['--no-install', 'cdk8s-istio-multicluster', 'ca', '--dir', certs, '--clusters', 'hub,spoke', '--key-type', 'ecdsa-p256'], app);
