@@ -44,6 +44,29 @@ export { renderFlux } from './render/delivery/flux';
 export { renderSail } from './render/delivery/sail';
 export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verificationCallBound } from './render/readme';
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
+export { meshChanges, renderMeshChanges, ClusterChanges, FileChange } from './writer/mesh-changes';
 export { writeMeshDirectories, writeMeshDirectory, recoverMeshDirectory, GENERATED_FILES_MANIFEST, MeshWriteError } from './writer/write';
 export { seedTopologies, seedTopologySpecs, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION } from './examples/seed-topologies';
 export { largeMesh } from './examples/large-meshes';
+
+// Cross-cluster traffic policies: the model, a standalone construct, and the per-cluster renderer
+export * from './model/traffic-spec';
+export { trafficPolicyProblems, TrafficPolicyProblem } from './model/traffic-validation';
+export * from './constructs/traffic/cross-cluster-traffic-policy';
+export { renderTrafficPolicies, trafficPolicyFile } from './render/traffic';
+
+// Monitoring with the Prometheus Operator: the model, the metric catalog, standalone constructs, and the per-cluster renderer
+export * from './model/monitoring-spec';
+export { prometheusDurationProblem, alertLabelNameProblem, RESERVED_ALERT_LABELS } from './model/monitoring-validation';
+export * from './plan/monitoring-plan';
+export * from './constructs/monitoring/istio-metrics';
+export { MonitoringObjectProps } from './constructs/monitoring/monitor-props';
+export { MERGED_METRICS_PORT, MERGED_METRICS_PATH, ENVOY_PROM_PORT_NAME } from './constructs/monitoring/proxy-scrape';
+export * from './constructs/monitoring/istiod-service-monitor';
+export * from './constructs/monitoring/east-west-gateway-pod-monitor';
+export * from './constructs/monitoring/sidecar-pod-monitor';
+export { AlertSeverity, MeshAlertsProps, AlertRule } from './constructs/monitoring/mesh-alerts';
+export * from './constructs/monitoring/control-plane-alerts';
+export * from './constructs/monitoring/east-west-gateway-alerts';
+export * from './constructs/monitoring/remote-proxy-alerts';
+export { renderMonitoring } from './render/monitoring';

@@ -8,7 +8,7 @@ import { renderArgoCd } from './render/delivery/argocd';
 import { renderFlux } from './render/delivery/flux';
 import { renderSail } from './render/delivery/sail';
 import { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
-import { clusterDir, credentialsDir, meshObjectsDir, namespaceDir, remoteSecretsDir, trustDir, verifyDir } from './render/layout';
+import { clusterDir, credentialsDir, meshObjectsDir, monitoringDir, namespaceDir, remoteSecretsDir, trafficDir, trustDir, verifyDir } from './render/layout';
 import { OutputDirectory } from './render/output-directory';
 import { MESH_MARK, rootApp, writeMeshesOnSynth } from './writer/app-synth';
 import { validationErrors } from './writer/mesh-files';
@@ -94,7 +94,8 @@ function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirecto
       path: clusterDir(name),
       header: `All objects of the ${about}`,
       subdirectories: ['namespace', ...(cluster.trust ? ['trust'] : []), ...(cluster.credentials ? ['credentials'] : []),
-        ...(cluster.remoteSecrets ? ['remote-secrets'] : []), ...(hasObjects ? ['mesh'] : [])],
+        ...(cluster.remoteSecrets ? ['remote-secrets'] : []), ...(hasObjects ? ['mesh'] : []),
+        ...(cluster.traffic ? ['traffic'] : []), ...(cluster.monitoring ? ['monitoring'] : [])],
     },
     { path: namespaceDir(name), chart: cluster.namespace, header: `Applied before the control plane of the ${about}: kubectl apply -f ${namespaceDir(name)}/` },
   ];
@@ -109,6 +110,12 @@ function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirecto
   }
   if (hasObjects) {
     dirs.push({ path: meshObjectsDir(name), chart: cluster.manifests, header: `Applied once the control plane of the ${about} runs: kubectl apply -f ${meshObjectsDir(name)}/` });
+  }
+  if (cluster.traffic) {
+    dirs.push({ path: trafficDir(name), chart: cluster.traffic, header: `The traffic policies read by the istiod of the ${about}, applied last: kubectl apply -f ${trafficDir(name)}/` });
+  }
+  if (cluster.monitoring) {
+    dirs.push({ path: monitoringDir(name), chart: cluster.monitoring, header: `Scrape configuration and alerts of the ${about}, for the Prometheus Operator: kubectl apply -f ${monitoringDir(name)}/` });
   }
   if (cluster.verification) {
     dirs.push({ path: verifyDir(name), chart: cluster.verification, header: `Verification workloads of the ${about}: kubectl apply -f ${verifyDir(name)}/` });

@@ -25,7 +25,7 @@ const meshes: [string, MeshSpec][] = [
 ];
 
 /** Which step of which cluster an emitted Argo CD Application or Flux object delivers, read from the object. */
-function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'credentials' | 'remote-secrets' | 'base' | 'istiod' | 'objects' | 'control-plane' | undefined {
+function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'credentials' | 'remote-secrets' | 'base' | 'istiod' | 'objects' | 'traffic' | 'monitoring' | 'control-plane' | undefined {
   const source = o.kind === 'Application' ? o.spec.source : undefined;
   if (source?.chart === 'base' || o.spec?.chart?.spec?.chart === 'base') return 'base';
   if (source?.chart === 'istiod' || o.spec?.chart?.spec?.chart === 'istiod') return 'istiod';
@@ -36,6 +36,8 @@ function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'credentials' | 'r
   if (/\/clusters\/[^/]+\/credentials$/.test(p)) return 'credentials';
   if (/\/clusters\/[^/]+\/remote-secrets$/.test(p)) return 'remote-secrets';
   if (/\/clusters\/[^/]+\/mesh$/.test(p)) return 'objects';
+  if (/\/clusters\/[^/]+\/traffic$/.test(p)) return 'traffic';
+  if (/\/clusters\/[^/]+\/monitoring$/.test(p)) return 'monitoring';
   if (/\/flux\/control-planes\/[^/]+$/.test(p)) return 'control-plane';
   return undefined;
 }

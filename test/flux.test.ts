@@ -82,11 +82,12 @@ function fluxes(r: Rendered): { name: string; objects: any[] }[] {
 }
 
 /** What an emitted Kustomization applies, read from its path; a HelmRelease's chart. */
-function stageOf(o: any): 'namespace' | 'control-plane' | 'mesh' | 'base' | 'istiod' {
+function stageOf(o: any): 'namespace' | 'control-plane' | 'mesh' | 'traffic' | 'monitoring' | 'base' | 'istiod' {
   if (o.kind === 'HelmRelease') return o.spec.chart.spec.chart;
   const path: string = o.spec.path;
   if (/\/clusters\/[^/]+\/namespace$/.test(path)) return 'namespace';
   if (/\/clusters\/[^/]+\/mesh$/.test(path)) return 'mesh';
+  if (/\/clusters\/[^/]+\/(traffic|monitoring)$/.test(path)) return path.endsWith('traffic') ? 'traffic' : 'monitoring';
   if (/\/flux\/control-planes\/[^/]+$/.test(path)) return 'control-plane';
   throw new Error(`${o.metadata.name} applies ${path}, which is no step's directory`);
 }

@@ -7,7 +7,7 @@ import { ClusterRole, MeshPlan } from '../src';
  * chart (CRDs) and istiod chart are in, its mesh objects are applied, and (for the cluster
  * being read) a primary holds its remote secret.
  */
-export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'attached';
+export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'attached' | 'traffic' | 'monitoring';
 
 export interface OrderEvent {
   readonly cluster: string;
@@ -43,6 +43,10 @@ export function requiredOrder(plan: MeshPlan): Precedence[] {
     );
     if (c.hasMeshObjects) {
       rules.push({ before: ev(n, 'istiod'), after: ev(n, 'objects'), why: 'Istio\'s CRDs and injector exist before its objects and gateway pods' });
+    }
+    for (const last of [...(c.hasTrafficPolicies ? ['traffic' as const] : []), ...(c.hasMonitoring ? ['monitoring' as const] : [])]) {
+      rules.push({ before: ev(n, 'istiod'), after: ev(n, last), why: `istiod runs (and validates Istio objects) before the ${last} step` });
+      if (c.hasMeshObjects) rules.push({ before: ev(n, 'objects'), after: ev(n, last), why: `the ${last} step comes after the cluster's mesh objects, whose gateway it may concern` });
     }
     if (c.role === ClusterRole.REMOTE) {
       const primary = byName.get(c.controlPlaneCluster)!;

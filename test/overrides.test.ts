@@ -7,18 +7,14 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  ClusterSpec, DeliveryStage, formatProblem, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, IstioMulticlusterMesh, JsonObject,
-  MeshFile, MeshPlan, MeshSpec, MeshValidationError, renderMeshFiles, sailIstioDir, validateMesh,
+  ClusterSpec, formatProblem, helmBaseValuesPath, helmIstiodValuesPath, IstioMulticlusterMesh, JsonObject,
+  MeshSpec, MeshValidationError, renderMeshFiles, validateMesh,
 } from '../src';
 import { mergeValues } from '../src/render/install/merge-values';
+import { DELIVERED, valuesByFormat } from './install-formats';
 import { validateObject } from './object-schemas';
 import { sailSchemaErrors } from './sail-schema';
-import { EmittedObject, fileDocument, MIXED_MESH, parseObjects, synth, thrown } from './support';
-
-const DELIVERED: Pick<MeshSpec, 'istioVersion' | 'delivery'> = {
-  istioVersion: '1.30.3',
-  delivery: { repository: { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' }, argoCd: {}, flux: {}, sailOperator: true },
-};
+import { fileDocument, MIXED_MESH, parseObjects, synth, thrown } from './support';
 
 /** The mesh's overrides, for every cluster. */
 const MESH_VALUES: JsonObject = {
@@ -54,27 +50,6 @@ const OVERRIDDEN: MeshSpec = {
     return c;
   }),
 };
-
-/** A cluster's install values as each format carries them, read back from the written files. */
-function valuesByFormat(plan: MeshPlan, files: MeshFile[], cluster: string): Record<string, any> {
-  const objects = parseObjects(files);
-  const step = (stage: DeliveryStage) => plan.delivery.steps.find((s) => s.cluster === cluster && s.stage === stage)!.name;
-  const one = (kind: string, name: string): EmittedObject => {
-    const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-    expect(found, `${kind} ${name}`).toHaveLength(1);
-    return found[0];
-  };
-  const withProfile = (profile: string | undefined, values: object) => ({ ...(profile === undefined ? {} : { profile }), ...values });
-  const iop = fileDocument(files, istioOperatorPath(cluster));
-  const [sail] = parseObjects(files, (p) => p.startsWith(`${sailIstioDir(cluster)}/`));
-  return {
-    'IstioOperator': withProfile(iop.spec.profile, { meshConfig: iop.spec.meshConfig, ...iop.spec.values }),
-    'Helm istiod values': fileDocument(files, helmIstiodValuesPath(cluster)),
-    'Argo CD valuesObject': one('Application', step(DeliveryStage.ISTIOD)).spec.source.helm.valuesObject,
-    'Flux HelmRelease values': one('HelmRelease', step(DeliveryStage.ISTIOD)).spec.values,
-    'Sail Istio spec.values': withProfile(sail.spec.profile, sail.spec.values),
-  };
-}
 
 /** Every leaf of an object, as a path of keys and its value. */
 function leaves(value: unknown, path: string[] = []): [string[], unknown][] {

@@ -115,6 +115,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
         }
         case 'base': case 'istiod': return paths[path](ctx, e.what);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
+        case 'traffic': case 'monitoring': return first(ctx, applies(`clusters/${e.cluster}/${e.what}/`));
         case 'attached': {
           if (!plan.remoteCredentials) return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
           // Through External Secrets: the cluster publishes its token, then its primary renders the remote secret.

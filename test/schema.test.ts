@@ -72,13 +72,19 @@ const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   'policy/v1/PodDisruptionBudget': ['istio-eastwestgateway'],
   'autoscaling/v2/HorizontalPodAutoscaler': ['istio-eastwestgateway'],
   'networking.istio.io/v1/Gateway': ['istiod-gateway', 'cross-network-gateway'],
-  'networking.istio.io/v1/VirtualService': ['istiod-vs'],
+  'networking.istio.io/v1/VirtualService': ['istiod-vs', 'backend'],
+  // Traffic policies are named after the service they route (seed 001's backend in the examples).
+  'networking.istio.io/v1/DestinationRule': ['backend'],
+  // The Prometheus Operator's objects: scraping named after what is scraped, rules after what they watch.
+  'monitoring.coreos.com/v1/ServiceMonitor': ['istiod'],
+  'monitoring.coreos.com/v1/PodMonitor': ['istio-eastwestgateway', 'istio-sidecars'],
+  'monitoring.coreos.com/v1/PrometheusRule': [/^istio-multicluster-(control-plane|eastwest-gateway|remote-proxies)$/],
   // The delivery objects are ours: named after the mesh, and for a cluster's steps after the cluster and step.
-  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|trust|istio-base|istiod|credentials|remote-secrets|mesh)$/],
+  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|trust|istio-base|istiod|credentials|remote-secrets|mesh|traffic|monitoring)$/],
   'source.toolkit.fluxcd.io/v1/GitRepository': [/^[a-z0-9-]+-repository$/],
   'source.toolkit.fluxcd.io/v1/HelmRepository': [/^[a-z0-9-]+-istio-charts$/],
   'helm.toolkit.fluxcd.io/v2/HelmRelease': [/^[a-z0-9-]+-(istio-base|istiod)$/],
-  'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|trust|control-plane|credentials|remote-secrets|mesh)$/],
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|trust|control-plane|credentials|remote-secrets|mesh|traffic|monitoring)$/],
   // cert-manager's: the root's Issuer (and its Secret, from the store), and the Certificate into Istio's cacerts.
   'cert-manager.io/v1/Issuer': ['istio-root-ca'],
   'cert-manager.io/v1/Certificate': ['cacerts'],
@@ -175,6 +181,7 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
       'Deployment helloworld-v1',
       'Deployment helloworld-v2',
       'Deployment istio-eastwestgateway',
+      'DestinationRule backend',
       'ExternalSecret istio-remote-secret-cluster2',
       'ExternalSecret istio-root-ca',
       'Gateway cross-network-gateway',
@@ -185,6 +192,11 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
       'IstioOperator cluster2',
       'Namespace istio-system',
       'Namespace sample',
+      'PodMonitor istio-eastwestgateway',
+      'PodMonitor istio-sidecars',
+      'PrometheusRule istio-multicluster-control-plane',
+      'PrometheusRule istio-multicluster-eastwest-gateway',
+      'PrometheusRule istio-multicluster-remote-proxies',
       'PushSecret istio-reader-credentials',
       'Role istio-eastwestgateway',
       'RoleBinding istio-eastwestgateway',
@@ -194,6 +206,8 @@ describe('every emitted YAML file is clean multi-document YAML of named objects'
       'Service istio-eastwestgateway',
       'ServiceAccount curl',
       'ServiceAccount istio-eastwestgateway',
+      'ServiceMonitor istiod',
+      'VirtualService backend',
       'VirtualService istiod-vs',
     ]);
   });

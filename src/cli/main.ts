@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { registerCa } from './commands/ca';
+import { registerDiff } from './commands/diff';
 import { registerPlan } from './commands/plan';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     registerSynth(program, io, done);
     registerValidate(program, io, done);
     registerPlan(program, io, done);
+    registerDiff(program, io, done);
     registerCa(program, io, done);
     registerSchema(program, io, done);
     // With no command, commander prints the help on standard error and reports a usage error.

@@ -78,6 +78,15 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
   readonly maxReplicas?: number;
 
   /**
+   * Whether to spread the pods across zones and then nodes when `minReplicas` is 2 or more:
+   * `topologySpreadConstraints` on `topology.kubernetes.io/zone` and `kubernetes.io/hostname`,
+   * `whenUnsatisfiable: ScheduleAnyway`, so that a cluster of one zone or one node still schedules
+   * them all. Turn it off where the cluster's scheduler spreads pods by its own rules.
+   * @default true
+   */
+  readonly topologySpread?: boolean;
+
+  /**
    * The gateway's name, used for every object it consists of.
    * @default 'istio-eastwestgateway'
    */
@@ -101,9 +110,10 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
  * A gateway dedicated to east-west traffic between clusters: the same objects Istio's
  * `gateway` Helm chart renders with `networkGateway` set (ServiceAccount, Role,
  * RoleBinding, Deployment, Service, HorizontalPodAutoscaler), as the chart of the given
- * Istio release renders them, plus a PodDisruptionBudget keeping one replica up when
- * there are at least two. The proxy image is `auto`: Istio's injector fills it in with
- * the `gateway` template, so the control plane must be installed first.
+ * Istio release renders them, plus, when there are at least two replicas, a
+ * PodDisruptionBudget keeping one up and a spread of the pods across zones and nodes.
+ * The proxy image is `auto`: Istio's injector fills it in with the `gateway` template,
+ * so the control plane must be installed first.
  */
 export class EastWestGateway extends Construct {
   /** The name shared by the gateway's objects. */
@@ -179,6 +189,13 @@ export class EastWestGateway extends Construct {
             serviceAccountName: this.name,
             securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
             terminationGracePeriodSeconds: 30,
+            // Replicas asked for availability should not share a zone or node; with one replica
+            // guaranteed, the output stays as the chart's default.
+            ...(minReplicas > 1 && (props.topologySpread ?? true)
+              ? { topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+                maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
+              })) }
+              : {}),
             containers: [{
               name: 'istio-proxy',
               // Replaced by the injector with the proxy image of the installed Istio.

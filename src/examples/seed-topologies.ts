@@ -53,6 +53,28 @@ function gitOpsCredentials(): Pick<MeshSpec, 'trust' | 'remoteCredentials'> {
   };
 }
 
+/**
+ * Seed 001's day 2, for the primary-remote examples: backend's traffic by version (a header
+ * match, then an 80/20 split), failover between the clusters' regions with outlier
+ * detection, and alerts on the control plane's reach. Its HA istiod (3 replicas) and the
+ * regions are set on the clusters.
+ */
+function seed001DayTwo(): Pick<MeshSpec, 'trafficPolicies' | 'monitoring'> {
+  return {
+    trafficPolicies: [{
+      host: 'backend.production.svc.cluster.local',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+      routes: [
+        { match: [{ headers: { version: { exact: 'v2' } } }], route: [{ subset: 'v2' }] },
+        { route: [{ subset: 'v1', weight: 80 }, { subset: 'v2', weight: 20 }] },
+      ],
+      failover: [{ from: 'us-east-1', to: 'us-west-2' }, { from: 'us-west-2', to: 'us-east-1' }],
+      outlierDetection: { consecutive5xxErrors: 5, interval: '30s', baseEjectionTime: '30s' },
+    }],
+    monitoring: {},
+  };
+}
+
 /** The API server addresses of the examples, from the documentation range (RFC 5737). */
 export const EXAMPLE_API_SERVERS: Record<string, string> = {
   cluster1: 'https://192.0.2.21:6443',
@@ -77,17 +99,25 @@ export function seedTopologySpecs(): Record<string, MeshSpec> {
       ...exampleDelivery('multi-primary-multi-network'),
     }),
     'primary-remote': Topology.primaryRemote({
-      primary: { name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
-      remotes: [{ name: 'cluster2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
+      primary: {
+        name: 'cluster1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1,
+        locality: { region: 'us-east-1' }, istiod: { replicas: 3 },
+      },
+      remotes: [{ name: 'cluster2', apiServer: EXAMPLE_API_SERVERS.cluster2, locality: { region: 'us-west-2' } }],
       network: 'network1',
       ...exampleDelivery('primary-remote'),
       ...gitOpsCredentials(),
+      ...seed001DayTwo(),
     }),
     'primary-remote-multi-network': Topology.primaryRemoteMultiNetwork({
-      primary: { name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1 },
-      remotes: [{ name: 'cluster2', network: 'network2', apiServer: EXAMPLE_API_SERVERS.cluster2 }],
+      primary: {
+        name: 'cluster1', network: 'network1', discoveryAddress: EXAMPLE_DISCOVERY_ADDRESS, apiServer: EXAMPLE_API_SERVERS.cluster1,
+        locality: { region: 'us-east-1' }, istiod: { replicas: 3 },
+      },
+      remotes: [{ name: 'cluster2', network: 'network2', apiServer: EXAMPLE_API_SERVERS.cluster2, locality: { region: 'us-west-2' } }],
       ...exampleDelivery('primary-remote-multi-network'),
       ...gitOpsCredentials(),
+      ...seed001DayTwo(),
     }),
   };
 }

@@ -21,6 +21,10 @@ export enum DeliveryStage {
   REMOTE_SECRETS = 'remote-secrets',
   /** The cluster's mesh objects: east-west gateway, exposed istiod and services. */
   OBJECTS = 'mesh',
+  /** A primary's traffic policies (DestinationRules, VirtualServices), read by its istiod. */
+  TRAFFIC = 'traffic',
+  /** With monitoring: the Prometheus Operator's scrape configuration and alerts of the cluster. */
+  MONITORING = 'monitoring',
 }
 
 /** The longest suffix a delivery object's name gets after `<meshId>-<cluster>`. */

@@ -18,6 +18,12 @@ const OWNED_VALUE_ADVICE: Record<string, string> = {
   'istiodRemote.injectionPath': 'the library derives it from the cluster\'s name and network; leave it out',
   'istiodRemote.injectionURL': 'the library derives it from the primary\'s discoveryAddress and the cluster\'s name and network; leave it out',
   'pilot.env.ISTIOD_CUSTOM_HOST': 'it is the cluster\'s discoveryAddress, which istiod\'s certificate must name; set that instead',
+  'pilot.autoscaleEnabled': 'it follows the cluster\'s istiod option: false when replicas equals maxReplicas; set istiod.replicas and istiod.maxReplicas instead',
+  'pilot.autoscaleMin': 'it is the cluster\'s istiod.replicas; set that instead',
+  'pilot.autoscaleMax': 'it is the cluster\'s istiod.maxReplicas; set that instead',
+  'pilot.replicaCount': 'it is the cluster\'s istiod.replicas, a fixed number since it equals istiod.maxReplicas; set that instead',
+  'global.defaultPodDisruptionBudget.enabled': 'istiod gets a PodDisruptionBudget only when istiod.replicas is 2 or more, since with one ' +
+    'replica it blocks every node drain; set istiod.replicas instead',
 };
 
 /** How many clusters or values a message names before it stops with "…". */

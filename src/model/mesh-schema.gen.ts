@@ -45,9 +45,20 @@ export const MESH_SPEC_SCHEMA = {
           "$ref": "#/definitions/RemoteCredentialsSpec",
           "description": "How primaries get the remote secrets with which they read other clusters."
         },
+        "trafficPolicies": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/TrafficPolicySpec"
+          },
+          "description": "How requests to services of the mesh are split between versions and fail over between localities: one policy per service, held by every primary's istiod."
+        },
         "delivery": {
           "$ref": "#/definitions/DeliverySpec",
           "description": "Delivery besides `kubectl apply`: the Git repository the output is committed to, and the Argo CD, Flux and Sail Operator output to generate."
+        },
+        "monitoring": {
+          "$ref": "#/definitions/MonitoringSpec",
+          "description": "Monitoring with the Prometheus Operator: scraping of istiod and the east-west gateways, and alerts on remote clusters istiod cannot sync, proxies that lose their control plane and gateways without ready replicas."
         },
         "values": {
           "$ref": "#/definitions/JsonObject",
@@ -74,6 +85,10 @@ export const MESH_SPEC_SCHEMA = {
         "network": {
           "type": "string",
           "description": "The network the cluster's pods are on (`global.network`). Clusters on the same network reach each other's pods directly; across networks traffic goes through east-west gateways."
+        },
+        "locality": {
+          "$ref": "#/definitions/ClusterLocality",
+          "description": "Where the cluster's nodes are: their `topology.kubernetes.io/region` and `zone` labels. Istio reads these from the nodes itself; stating them lets the mesh's traffic policies be checked to fail over only between regions the mesh has."
         },
         "controlPlaneCluster": {
           "type": "string",
@@ -104,6 +119,10 @@ export const MESH_SPEC_SCHEMA = {
             "type": "string"
           },
           "description": "The cluster's Service networks, in CIDR notation. When given, they are checked not to overlap with those of other clusters on the same network."
+        },
+        "istiod": {
+          "$ref": "#/definitions/IstiodOptions",
+          "description": "For a primary: how many istiod replicas run, and whether they autoscale; with 2 or more, istiod also gets a PodDisruptionBudget. A remote runs no istiod, so it takes none."
         },
         "eastWestGateway": {
           "$ref": "#/definitions/EastWestGatewayOptions",
@@ -141,6 +160,27 @@ export const MESH_SPEC_SCHEMA = {
       "additionalProperties": false,
       "description": "One Kubernetes cluster in the mesh."
     },
+    "ClusterLocality": {
+      "type": "object",
+      "properties": {
+        "region": {
+          "type": "string",
+          "description": "The region of the cluster's nodes: the value of their `topology.kubernetes.io/region` label, such as `us-east-1`."
+        },
+        "zones": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "The zones of the cluster's nodes: the values of their `topology.kubernetes.io/zone` label, such as `us-east-1a`."
+        }
+      },
+      "required": [
+        "region"
+      ],
+      "additionalProperties": false,
+      "description": "Where a cluster's nodes are, as Kubernetes reports it in their `topology.kubernetes.io/region` and `topology.kubernetes.io/zone` labels. Istio reads the locality of every endpoint from these labels itself; the description states it so that failover between regions can be checked against the clusters that are really there."
+    },
     "IstiodExposure": {
       "type": "string",
       "enum": [
@@ -174,6 +214,22 @@ export const MESH_SPEC_SCHEMA = {
       "additionalProperties": false,
       "description": "Settings for a LoadBalancer Service that other clusters connect to."
     },
+    "IstiodOptions": {
+      "type": "object",
+      "properties": {
+        "replicas": {
+          "type": "number",
+          "description": "The number of istiod replicas that always run: the autoscaler's minimum (`pilot.autoscaleMin`), or the fixed number (`pilot.replicaCount`) when `maxReplicas` equals it. A whole number of at least 1.",
+          "default": 1
+        },
+        "maxReplicas": {
+          "type": "number",
+          "description": "The most istiod replicas the HorizontalPodAutoscaler may run (`pilot.autoscaleMax`). When it equals `replicas`, istiod does not autoscale (`pilot.autoscaleEnabled: false`) and runs exactly `replicas`. No smaller than `replicas`."
+        }
+      },
+      "additionalProperties": false,
+      "description": "How a primary runs istiod: how many replicas, and whether it autoscales. istiod gets a PodDisruptionBudget (keeping one replica up) only when at least 2 replicas always run, since with one it would forbid every eviction and block node drains."
+    },
     "EastWestGatewayOptions": {
       "type": "object",
       "properties": {
@@ -203,6 +259,11 @@ export const MESH_SPEC_SCHEMA = {
         "maxReplicas": {
           "type": "number",
           "description": "Maximum number of gateway replicas the HorizontalPodAutoscaler may scale to."
+        },
+        "topologySpread": {
+          "type": "boolean",
+          "description": "Whether to spread the gateway's pods across zones and nodes (`topologySpreadConstraints` on `topology.kubernetes.io/zone` and `kubernetes.io/hostname`, `ScheduleAnyway`) when `replicas` is 2 or more. Turn it off where your cluster's scheduler already spreads pods by its own rules.",
+          "default": true
         }
       },
       "additionalProperties": false,
@@ -409,6 +470,201 @@ export const MESH_SPEC_SCHEMA = {
       "additionalProperties": false,
       "description": "The store the clusters' reader credentials go through."
     },
+    "TrafficPolicySpec": {
+      "type": "object",
+      "properties": {
+        "host": {
+          "type": "string",
+          "description": "The service, by its fully qualified name `<service>.<namespace>.svc.cluster.local` (Istio's `host`), such as `helloworld.sample.svc.cluster.local`. The policy's objects go to its namespace."
+        },
+        "subsets": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/SubsetSpec"
+          },
+          "description": "The service's versions, which routes split requests between."
+        },
+        "routes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/HttpRouteSpec"
+          },
+          "description": "The HTTP routes, in order: the first whose `match` fits a request takes it, so a route without `match` comes last."
+        },
+        "failover": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/LocalityFailoverSpec"
+          },
+          "description": "Locality failover between regions (`localityLbSetting.failover`): where calls from a region go once the service has no healthy endpoint left there. Needs `outlierDetection`."
+        },
+        "failoverPriority": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Labels to prefer endpoints by (`localityLbSetting.failoverPriority`): endpoints whose labels have the calling proxy's values, for the first labels first, such as `['topology.istio.io/network', 'topology.kubernetes.io/region']`. Needs `outlierDetection`."
+        },
+        "outlierDetection": {
+          "$ref": "#/definitions/OutlierDetectionSpec",
+          "description": "Outlier detection, which ejects failing endpoints; `{}` for the defaults of every setting."
+        }
+      },
+      "required": [
+        "host"
+      ],
+      "additionalProperties": false,
+      "description": "How requests to one service of the mesh are routed between its versions and fail over between localities, wherever in the mesh they come from: a DestinationRule and, with routes, a VirtualService, both named after the service in its namespace."
+    },
+    "SubsetSpec": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "description": "The subset's name, which routes refer to, such as `v1`: a DNS-1123 label."
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          },
+          "description": "The labels of the version's pods, such as `{ version: 'v1' }`; at least one."
+        }
+      },
+      "required": [
+        "name",
+        "labels"
+      ],
+      "additionalProperties": false,
+      "description": "A version of a service: the endpoints whose pods carry the given labels (a DestinationRule subset)."
+    },
+    "HttpRouteSpec": {
+      "type": "object",
+      "properties": {
+        "match": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/HttpMatchRequestSpec"
+          },
+          "description": "Alternative conditions: the route takes a request that fits any one of them."
+        },
+        "route": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/RouteDestinationSpec"
+          },
+          "description": "Where the route's requests go: subsets and their weights."
+        }
+      },
+      "required": [
+        "route"
+      ],
+      "additionalProperties": false,
+      "description": "One HTTP route of the service (Istio's HTTPRoute). The first route whose `match` fits a request takes it."
+    },
+    "HttpMatchRequestSpec": {
+      "type": "object",
+      "properties": {
+        "headers": {
+          "type": "object",
+          "additionalProperties": {
+            "$ref": "#/definitions/StringMatchSpec"
+          },
+          "description": "Request headers by lowercase name, such as `{ 'end-user': { exact: 'jason' } }`."
+        }
+      },
+      "required": [
+        "headers"
+      ],
+      "additionalProperties": false,
+      "description": "The conditions of a route (Istio's HTTPMatchRequest): every header listed must match."
+    },
+    "StringMatchSpec": {
+      "type": "object",
+      "properties": {
+        "exact": {
+          "type": "string",
+          "description": "The whole value."
+        },
+        "prefix": {
+          "type": "string",
+          "description": "The value's beginning."
+        },
+        "regex": {
+          "type": "string",
+          "description": "An RE2 regular expression the whole value matches."
+        }
+      },
+      "additionalProperties": false,
+      "description": "How a request header's value must match; give exactly one of the three (Istio's StringMatch)."
+    },
+    "RouteDestinationSpec": {
+      "type": "object",
+      "properties": {
+        "subset": {
+          "type": "string",
+          "description": "The subset the requests go to: the name of one of the policy's `subsets`."
+        },
+        "weight": {
+          "type": "number",
+          "description": "The percentage of the route's requests this subset gets, a whole number from 0 to 100; the weights of one route add up to 100."
+        }
+      },
+      "required": [
+        "subset"
+      ],
+      "additionalProperties": false,
+      "description": "A share of a route's requests sent to one subset (Istio's HTTPRouteDestination)."
+    },
+    "LocalityFailoverSpec": {
+      "type": "object",
+      "properties": {
+        "from": {
+          "type": "string",
+          "description": "The region of the calling proxies, such as `us-east-1`."
+        },
+        "to": {
+          "type": "string",
+          "description": "The region they fail over to when the service has no healthy endpoint left in their own, such as `us-west-2`."
+        }
+      },
+      "required": [
+        "from",
+        "to"
+      ],
+      "additionalProperties": false,
+      "description": "Failover from one region to another (an entry of Istio's `localityLbSetting.failover`)."
+    },
+    "OutlierDetectionSpec": {
+      "type": "object",
+      "properties": {
+        "consecutive5xxErrors": {
+          "type": "number",
+          "description": "Consecutive 5xx responses (and connection failures) after which an endpoint is ejected; 0 turns this off.",
+          "default": 5
+        },
+        "consecutiveGatewayErrors": {
+          "type": "number",
+          "description": "Consecutive 502, 503 and 504 responses (and connection failures) after which an endpoint is ejected."
+        },
+        "interval": {
+          "type": "string",
+          "description": "How often endpoints are examined, as a duration such as `10s`.",
+          "default": "10s"
+        },
+        "baseEjectionTime": {
+          "type": "string",
+          "description": "How long an endpoint stays ejected the first time (each further ejection lasts longer), such as `30s`.",
+          "default": "30s"
+        },
+        "maxEjectionPercent": {
+          "type": "number",
+          "description": "The largest percentage of the service's endpoints that may be ejected at once."
+        }
+      },
+      "additionalProperties": false,
+      "description": "When an endpoint is taken out of the load-balancing pool (Istio's OutlierDetection). Locality failover only ever happens through it: a locality is left once its endpoints are ejected."
+    },
     "DeliverySpec": {
       "type": "object",
       "properties": {
@@ -510,6 +766,53 @@ export const MESH_SPEC_SCHEMA = {
         "PerCluster"
       ],
       "description": "Where Flux runs."
+    },
+    "MonitoringSpec": {
+      "type": "object",
+      "properties": {
+        "enabled": {
+          "type": "boolean",
+          "description": "Whether to generate the monitoring objects. `false` keeps the settings but generates nothing.",
+          "default": true
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          },
+          "description": "Labels for every ServiceMonitor, PodMonitor and PrometheusRule, so that your Prometheus selects them (its `serviceMonitorSelector`, `podMonitorSelector` and `ruleSelector`), such as `{ release: 'kube-prometheus-stack' }` for that chart's default selectors. Kubernetes label keys and values."
+        },
+        "namespace": {
+          "type": "string",
+          "description": "The namespace of the ServiceMonitors, PodMonitors and PrometheusRules. Your Prometheus must look for them there (`serviceMonitorNamespaceSelector` and the others).",
+          "default": "istio-system"
+        },
+        "alerts": {
+          "$ref": "#/definitions/MonitoringAlertsSpec",
+          "description": "How the alerts fire and what they carry."
+        }
+      },
+      "additionalProperties": false,
+      "description": "Monitoring of the mesh with the Prometheus Operator, which each cluster must run: scraping of istiod and the east-west gateways (ServiceMonitor, PodMonitor) and alerts on what breaks a multicluster mesh (PrometheusRule), in every cluster's `monitoring` objects."
+    },
+    "MonitoringAlertsSpec": {
+      "type": "object",
+      "properties": {
+        "for": {
+          "type": "string",
+          "description": "How long a failure must last before its alert fires (each rule's `for:`), as a Prometheus duration such as `5m` or `1h30m`. Shorter catches outages sooner; longer rides out istiod rollouts and brief network blips.",
+          "default": "10m"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          },
+          "description": "Labels added to every alert, such as `{ team: 'mesh' }`, for Alertmanager's routes. Names are Prometheus label names (letters, digits and `_`, not starting with a digit or `__`); `alertname`, `severity`, `mesh`, `cluster` and `control_plane_cluster` are set by the library."
+        }
+      },
+      "additionalProperties": false,
+      "description": "How the mesh's alerts fire and what they carry, for Alertmanager's routing."
     }
   }
 };

@@ -1,5 +1,7 @@
 import { ClusterDeliveryOptions, DeliverySpec } from './delivery-spec';
 import { RemoteCredentialsSpec, TrustSpec } from './trust-spec';
+import { ClusterLocality, TrafficPolicySpec } from './traffic-spec';
+import { MonitoringSpec } from './monitoring-spec';
 
 /** The mesh ID when a description names none. */
 export const DEFAULT_MESH_ID = 'mesh1';
@@ -72,6 +74,37 @@ export interface EastWestGatewayOptions extends LoadBalancerOptions {
    * @default 5, or `replicas` when that is larger
    */
   readonly maxReplicas?: number;
+
+  /**
+   * Whether to spread the gateway's pods across zones and nodes (`topologySpreadConstraints` on
+   * `topology.kubernetes.io/zone` and `kubernetes.io/hostname`, `ScheduleAnyway`) when `replicas`
+   * is 2 or more. Turn it off where your cluster's scheduler already spreads pods by its own rules.
+   * @default true
+   */
+  readonly topologySpread?: boolean;
+}
+
+/**
+ * How a primary runs istiod: how many replicas, and whether it autoscales. istiod gets a
+ * PodDisruptionBudget (keeping one replica up) only when at least 2 replicas always run, since
+ * with one it would forbid every eviction and block node drains.
+ */
+export interface IstiodOptions {
+  /**
+   * The number of istiod replicas that always run: the autoscaler's minimum
+   * (`pilot.autoscaleMin`), or the fixed number (`pilot.replicaCount`) when `maxReplicas` equals it.
+   * A whole number of at least 1.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * The most istiod replicas the HorizontalPodAutoscaler may run (`pilot.autoscaleMax`). When it
+   * equals `replicas`, istiod does not autoscale (`pilot.autoscaleEnabled: false`) and runs exactly
+   * `replicas`. No smaller than `replicas`.
+   * @default 5 (the istiod chart's), or `replicas` when that is larger
+   */
+  readonly maxReplicas?: number;
 }
 
 /** One Kubernetes cluster in the mesh. */
@@ -87,6 +120,14 @@ export interface ClusterSpec {
    * east-west gateways.
    */
   readonly network: string;
+
+  /**
+   * Where the cluster's nodes are: their `topology.kubernetes.io/region` and `zone` labels.
+   * Istio reads these from the nodes itself; stating them lets the mesh's traffic policies be
+   * checked to fail over only between regions the mesh has.
+   * @default - not stated: no traffic policy may fail over by region
+   */
+  readonly locality?: ClusterLocality;
 
   /**
    * The primary cluster whose istiod controls this cluster. Set it to make this
@@ -130,6 +171,13 @@ export interface ClusterSpec {
    * @default - not checked
    */
   readonly serviceCidrs?: string[];
+
+  /**
+   * For a primary: how many istiod replicas run, and whether they autoscale; with 2 or more,
+   * istiod also gets a PodDisruptionBudget. A remote runs no istiod, so it takes none.
+   * @default - the istiod chart's: autoscaling from 1 to 5 replicas
+   */
+  readonly istiod?: IstiodOptions;
 
   /**
    * Overrides for this cluster's east-west gateway, where it has one.
@@ -243,11 +291,26 @@ export interface MeshSpec {
   readonly remoteCredentials?: RemoteCredentialsSpec;
 
   /**
+   * How requests to services of the mesh are split between versions and fail over between
+   * localities: one policy per service, held by every primary's istiod.
+   * @default - none
+   */
+  readonly trafficPolicies?: TrafficPolicySpec[];
+
+  /**
    * Delivery besides `kubectl apply`: the Git repository the output is committed to, and the
    * Argo CD, Flux and Sail Operator output to generate.
    * @default - instructions for kubectl, istioctl and Helm only
    */
   readonly delivery?: DeliverySpec;
+
+  /**
+   * Monitoring with the Prometheus Operator: scraping of istiod and the east-west gateways, and
+   * alerts on remote clusters istiod cannot sync, proxies that lose their control plane and
+   * gateways without ready replicas.
+   * @default - none: no monitoring objects
+   */
+  readonly monitoring?: MonitoringSpec;
 
   /**
    * Istio's Helm values for every cluster, merged over the values the library derives; each

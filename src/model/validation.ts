@@ -5,8 +5,10 @@ import {
 import { AddProblem, checkDelivery } from './delivery-validation';
 import { fieldName, memberName } from './field-name';
 import { checkRemoteCredentials, checkSecretStores, checkTrust } from './trust-validation';
+import { checkTraffic } from './traffic-validation';
+import { checkMonitoring } from './monitoring-validation';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
-import { ClusterSpec, IstiodExposure, LoadBalancerOptions, MeshSpec } from './mesh-spec';
+import { ClusterSpec, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
 import { checkShape } from './structure';
 import { checkIstioValueFields, checkOwnedIstioValues } from './istio-values-validation';
@@ -145,6 +147,8 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   checkTrust(spec, add);
   checkRemoteCredentials(spec, add);
   checkSecretStores(spec, add);
+  checkTraffic(spec, add);
+  checkMonitoring(spec, add);
   return version;
 }
 
@@ -180,6 +184,12 @@ function checkCluster(
     if (c.istiodExposure !== undefined) {
       add(at('istiodExposure'), 'is set on a remote; only a primary runs an istiod to expose', c.name);
     }
+    if (c.istiod !== undefined) {
+      add(at('istiod'), `is set on a remote, which runs no istiod: the istiod of its primary "${c.controlPlaneCluster}" serves it; ` +
+        'set istiod there instead', c.name);
+    }
+  } else if (c.istiod !== undefined) {
+    checkIstiodOptions(c.istiod, at('istiod'), c.name, add);
   }
 
   const served = isRemote ? [] : servedByThis;
@@ -234,6 +244,18 @@ function checkCluster(
       add(at('istiodLoadBalancer'), 'is set, but this cluster has no istiod-external Service: that needs a primary that serves remotes ' +
         'with istiodExposure IstiodExposure.LOAD_BALANCER', c.name);
     }
+  }
+}
+
+function checkIstiodOptions(options: IstiodOptions, field: string, cluster: string, add: AddProblem) {
+  const { replicas, maxReplicas } = options;
+  const validReplicas = replicas === undefined || (Number.isInteger(replicas) && replicas >= 1);
+  if (!validReplicas) add(`${field}.replicas`, `${replicas} must be a whole number of at least 1`, cluster);
+  // Compared with a usable minimum only, so that one mistake is reported once.
+  const floor = validReplicas ? replicas ?? 1 : 1;
+  if (maxReplicas !== undefined && (!Number.isInteger(maxReplicas) || maxReplicas < floor)) {
+    add(`${field}.maxReplicas`, `${maxReplicas} must be a whole number no smaller than replicas (${floor}); ` +
+      'make them equal for a fixed number of replicas', cluster);
   }
 }
 

@@ -84,11 +84,11 @@ export interface DeliveryPlan {
 const WAVES: Record<'primary' | 'remote', Record<DeliveryStage, number>> = {
   primary: {
     [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 2, [DeliveryStage.ISTIOD]: 3, [DeliveryStage.OBJECTS]: 4,
-    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8,
+    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
   },
   remote: {
     [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 5, [DeliveryStage.ISTIOD]: 6,
-    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.OBJECTS]: 9,
+    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.OBJECTS]: 9, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
   },
 };
 
@@ -100,6 +100,10 @@ export interface DeliveredCluster {
   readonly hasMeshObjects: boolean;
   /** The clusters whose API servers this cluster's istiod reads (a primary's remote secrets). */
   readonly readsApiServersOf: string[];
+  /** Whether the cluster holds traffic policies (a primary, when the mesh has any). */
+  readonly hasTrafficPolicies: boolean;
+  /** Whether the cluster gets monitoring objects. */
+  readonly hasMonitoring: boolean;
 }
 
 /**
@@ -139,6 +143,11 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
     // A remote's gateway is configured by its primary only once the primary holds the remote's secret.
     const attached = externalSecrets && c.isRemote ? [ref(c.controlPlaneCluster, DeliveryStage.REMOTE_SECRETS)] : [];
     if (c.hasMeshObjects) step(DeliveryStage.OBJECTS, [ref(c.name, DeliveryStage.ISTIOD), ...attached]);
+    // Last, once the cluster's control plane and objects are in place: istiod validates the
+    // policies, and the scrape targets exist.
+    const settled = [ref(c.name, c.hasMeshObjects ? DeliveryStage.OBJECTS : DeliveryStage.ISTIOD)];
+    if (c.hasTrafficPolicies) step(DeliveryStage.TRAFFIC, settled);
+    if (c.hasMonitoring) step(DeliveryStage.MONITORING, settled);
   }
   steps.sort((a, b) => a.wave - b.wave);
 

@@ -1,12 +1,19 @@
 import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
-import { ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, LoadBalancerOptions, MeshSpec, VerificationClient } from '../model/mesh-spec';
+import {
+  ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec, VerificationClient,
+} from '../model/mesh-spec';
 import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
+import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { planDelivery } from './delivery-plan';
-import type { ClusterPlan, EastWestGatewayPlan, LoadBalancerPlan, MeshPlan, TrustPlan } from './mesh-plan';
+import { monitoringPlan } from './monitoring-plan';
+import type { ClusterPlan, EastWestGatewayPlan, IstiodPlan, LoadBalancerPlan, MeshPlan, TrafficPolicyPlan, TrustPlan } from './mesh-plan';
 
 export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
 export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
+/** The istiod chart's `pilot.autoscaleMin` and `pilot.autoscaleMax` (1.24 to 1.31), the defaults of `IstiodOptions`. */
+export const DEFAULT_ISTIOD_MIN_REPLICAS = 1;
+export const DEFAULT_ISTIOD_MAX_REPLICAS = 5;
 
 /** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
 export function contextVariable(clusterName: string): string {
@@ -34,7 +41,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
   const allNames = spec.clusters.map((c) => c.name);
 
-  const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects'> => {
+  const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects' | 'hasTrafficPolicies' | 'hasMonitoring'> => {
     const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
     const remotes = role === ClusterRole.PRIMARY ? remotesOf(c.name) : [];
     const servesRemotes = remotes.length > 0;
@@ -45,6 +52,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       index: i + 1,
       network: c.network,
       role,
+      locality: c.locality ? { region: c.locality.region, zones: [...(c.locality.zones ?? [])] } : undefined,
       controlPlaneCluster: c.controlPlaneCluster ?? c.name,
       remotes,
       discoveryAddress: servesRemotes ? c.discoveryAddress : undefined,
@@ -52,6 +60,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       istiodLoadBalancer: istiodExposure === IstiodExposure.LOAD_BALANCER ? loadBalancerPlan(c.istiodLoadBalancer) : undefined,
       remotePilotAddress: role === ClusterRole.REMOTE ? byName.get(c.controlPlaneCluster!)!.discoveryAddress : undefined,
       eastWestGateway: multiNetwork || exposesIstiodOnGateway ? gatewayPlan(c, multiNetwork, exposesIstiodOnGateway) : undefined,
+      istiod: role === ClusterRole.PRIMARY && c.istiod !== undefined ? istiodPlan(c.istiod) : undefined,
       // Istio configuration is read by istiod from its own cluster, so it belongs on primaries.
       exposesServices: multiNetwork && role === ClusterRole.PRIMARY,
       // Every primary discovers endpoints in every other cluster of the mesh.
@@ -67,6 +76,9 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   const planned = clusters.map((c): ClusterPlan => ({
     ...c,
     hasMeshObjects: c.eastWestGateway !== undefined || c.istiodLoadBalancer !== undefined || c.istiodExposure !== undefined || c.exposesServices,
+    // istiod reads Istio configuration from its own cluster only: every primary holds the policies.
+    hasTrafficPolicies: c.role === ClusterRole.PRIMARY && (spec.trafficPolicies?.length ?? 0) > 0,
+    hasMonitoring: monitoringPlan(spec.monitoring) !== undefined,
   }));
   const meshId = spec.meshId ?? DEFAULT_MESH_ID;
   return {
@@ -87,10 +99,12 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     } : undefined,
     delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
       name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
-      readsApiServersOf: c.readsApiServersOf,
+      readsApiServersOf: c.readsApiServersOf, hasTrafficPolicies: c.hasTrafficPolicies, hasMonitoring: c.hasMonitoring,
     }))),
     values: spec.values,
     meshConfig: spec.meshConfig,
+    monitoring: monitoringPlan(spec.monitoring),
+    trafficPolicies: (spec.trafficPolicies ?? []).map(trafficPolicyPlan),
   };
 }
 
@@ -101,8 +115,14 @@ function gatewayPlan(c: ClusterSpec, multiNetwork: boolean, exposesIstiod: boole
     exposesIstiod,
     minReplicas,
     maxReplicas: c.eastWestGateway?.maxReplicas ?? Math.max(DEFAULT_GATEWAY_MAX_REPLICAS, minReplicas),
+    topologySpread: c.eastWestGateway?.topologySpread ?? true,
     ...loadBalancerPlan(c.eastWestGateway),
   };
+}
+
+function istiodPlan(options: IstiodOptions): IstiodPlan {
+  const minReplicas = options.replicas ?? DEFAULT_ISTIOD_MIN_REPLICAS;
+  return { minReplicas, maxReplicas: options.maxReplicas ?? Math.max(DEFAULT_ISTIOD_MAX_REPLICAS, minReplicas) };
 }
 
 function loadBalancerPlan(options: LoadBalancerOptions | undefined): LoadBalancerPlan {
@@ -126,5 +146,23 @@ function trustPlan(spec: MeshSpec): TrustPlan {
       duration: cm.duration ?? '8760h',
       renewBefore: cm.renewBefore ?? '720h',
     },
+  };
+}
+
+/** A validated traffic policy with its defaults filled in: the only destination of a route takes all of its requests. */
+export function trafficPolicyPlan(policy: TrafficPolicySpec): TrafficPolicyPlan {
+  const service = serviceOfHost(policy.host)!;
+  return {
+    host: policy.host,
+    name: service.name,
+    namespace: service.namespace,
+    subsets: (policy.subsets ?? []).map((s) => ({ name: s.name, labels: { ...s.labels } })),
+    routes: (policy.routes ?? []).map((r) => ({
+      match: r.match?.length ? r.match : undefined,
+      route: r.route.map((d) => ({ subset: d.subset, weight: d.weight ?? 100 })),
+    })),
+    failover: (policy.failover ?? []).map((f) => ({ from: f.from, to: f.to })),
+    failoverPriority: [...(policy.failoverPriority ?? [])],
+    outlierDetection: policy.outlierDetection ? outlierDetectionWithDefaults(policy.outlierDetection) : undefined,
   };
 }

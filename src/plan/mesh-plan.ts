@@ -2,13 +2,17 @@ import { IstioVersion } from '../model/istio-version';
 import { IstiodExposure, JsonObject, MeshSpec, VerificationClient } from '../model/mesh-spec';
 import { checkMesh, MeshValidationError } from '../model/validation';
 import { CaKeyType, RootCaFromStore, SecretStoreKind, TrustMode } from '../model/trust-spec';
+import { HttpMatchRequestSpec, LocalityFailoverSpec, OutlierDetectionSettings, SubsetSpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { DeliveryPlan } from './delivery-plan';
+import { MonitoringPlan } from './monitoring-plan';
 import { derivePlan } from './derive-plan';
 
 export { DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN } from '../model/mesh-spec';
 export { ClusterRole } from './cluster-role';
-export { contextVariable, DEFAULT_GATEWAY_MAX_REPLICAS, DEFAULT_GATEWAY_MIN_REPLICAS } from './derive-plan';
+export {
+  contextVariable, DEFAULT_GATEWAY_MAX_REPLICAS, DEFAULT_GATEWAY_MIN_REPLICAS, DEFAULT_ISTIOD_MAX_REPLICAS, DEFAULT_ISTIOD_MIN_REPLICAS,
+} from './derive-plan';
 
 /** A LoadBalancer Service's cloud-facing settings. */
 export interface LoadBalancerPlan {
@@ -25,6 +29,16 @@ export interface EastWestGatewayPlan extends LoadBalancerPlan {
   readonly exposesIstiod: boolean;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /** Whether to spread the pods across zones and nodes when `minReplicas` is 2 or more. */
+  readonly topologySpread: boolean;
+}
+
+/** How a primary's istiod runs, when the description says (`ClusterSpec.istiod`). */
+export interface IstiodPlan {
+  /** The replicas that always run: the autoscaler's minimum, or the fixed number. */
+  readonly minReplicas: number;
+  /** The autoscaler's maximum; equal to `minReplicas`, istiod does not autoscale. */
+  readonly maxReplicas: number;
 }
 
 /** Everything one cluster must have, derived from the whole mesh. */
@@ -34,6 +48,8 @@ export interface ClusterPlan {
   readonly index: number;
   readonly network: string;
   readonly role: ClusterRole;
+  /** Where the cluster's nodes are, when the description says (`ClusterSpec.locality`). */
+  readonly locality?: { readonly region: string; readonly zones: string[] };
   /** The primary whose istiod controls this cluster (the cluster itself for a primary). */
   readonly controlPlaneCluster: string;
   /** For a primary: the remotes it controls. */
@@ -47,6 +63,11 @@ export interface ClusterPlan {
   /** For a remote: its primary's discovery address (`global.remotePilotAddress`). */
   readonly remotePilotAddress?: string;
   readonly eastWestGateway?: EastWestGatewayPlan;
+  /**
+   * For a primary whose description sets `istiod`: its replicas. Undefined otherwise, and then
+   * the istiod chart's defaults apply.
+   */
+  readonly istiod?: IstiodPlan;
   /** Whether this cluster carries the cross-network Gateway that exposes all `*.local` services. */
   readonly exposesServices: boolean;
   /** The clusters whose API servers this cluster's istiod reads (remote secrets installed here). */
@@ -62,6 +83,10 @@ export interface ClusterPlan {
    * istiod or services), applied once its control plane is installed.
    */
   readonly hasMeshObjects: boolean;
+  /** Whether the cluster holds the mesh's traffic policies: every primary, when there are any; never a remote. */
+  readonly hasTrafficPolicies: boolean;
+  /** Whether the cluster gets monitoring objects (scrape configuration and alerts). */
+  readonly hasMonitoring: boolean;
   /** The cluster's own Istio values, merged over the mesh's (see `istioInstallValues`). */
   readonly values?: JsonObject;
   /** The cluster's own mesh config, merged over the mesh's. */
@@ -98,6 +123,26 @@ export interface MeshPlan {
   readonly values?: JsonObject;
   /** The mesh's mesh config, merged over the library's in every cluster. */
   readonly meshConfig?: JsonObject;
+  /** Monitoring with the Prometheus Operator, defaults filled in; undefined when the mesh has none or turns it off. */
+  readonly monitoring?: MonitoringPlan;
+  /** The traffic policies, one per service, with their defaults filled in; held by every primary. */
+  readonly trafficPolicies: TrafficPolicyPlan[];
+}
+
+/** A traffic policy of the mesh (`TrafficPolicySpec`), with its defaults filled in. */
+export interface TrafficPolicyPlan {
+  /** The service's fully qualified name. */
+  readonly host: string;
+  /** The service's name: the name of the policy's DestinationRule and VirtualService. */
+  readonly name: string;
+  /** The service's namespace, where the policy's objects go. */
+  readonly namespace: string;
+  readonly subsets: SubsetSpec[];
+  /** The routes, every destination with its weight. */
+  readonly routes: { readonly match?: HttpMatchRequestSpec[]; readonly route: { readonly subset: string; readonly weight: number }[] }[];
+  readonly failover: LocalityFailoverSpec[];
+  readonly failoverPriority: string[];
+  readonly outlierDetection?: OutlierDetectionSettings;
 }
 
 /** The mesh's trust mode, with cert-manager's settings defaulted. */

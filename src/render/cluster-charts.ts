@@ -15,6 +15,8 @@ import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
 import { commonLabels } from './labels';
 import { NAMESPACE_FILE } from './layout';
 import { ManifestChart } from './manifest-chart';
+import { renderMonitoring } from './monitoring';
+import { renderTrafficPolicies } from './traffic';
 
 /** The Kubernetes objects of one cluster: its namespace, its mesh objects, and the verification workloads. */
 export interface ClusterCharts {
@@ -28,6 +30,10 @@ export interface ClusterCharts {
   readonly remoteSecrets?: ManifestChart;
   /** The mesh objects, applied once the control plane is installed; without files when the cluster has none. */
   readonly manifests: ManifestChart;
+  /** A primary's traffic policies, when the mesh has any. */
+  readonly traffic?: ManifestChart;
+  /** With monitoring: the cluster's scrape configuration and alerts. */
+  readonly monitoring?: ManifestChart;
   readonly verification?: ManifestChart;
 }
 
@@ -64,6 +70,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
       exposeIstiod: gw.exposesIstiod,
       minReplicas: gw.minReplicas,
       maxReplicas: gw.maxReplicas,
+      topologySpread: gw.topologySpread,
       serviceAnnotations: gw.serviceAnnotations,
       loadBalancerIP: gw.loadBalancerIP,
       loadBalancerSourceRanges: gw.loadBalancerSourceRanges,
@@ -76,7 +83,17 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
   }
 
-  if (!mesh.verification) return { namespace, trust, credentials, remoteSecrets, manifests };
+  let traffic: ManifestChart | undefined;
+  if (cluster.hasTrafficPolicies) {
+    traffic = new ManifestChart(clusterScope, 'Traffic', { labels: commonLabels(mesh.meshId, cluster.name, 'traffic') });
+    renderTrafficPolicies(traffic, mesh, cluster);
+  }
+  let monitoring: ManifestChart | undefined;
+  if (cluster.hasMonitoring) {
+    monitoring = new ManifestChart(clusterScope, 'Monitoring', { labels: commonLabels(mesh.meshId, cluster.name, 'monitoring') });
+    renderMonitoring(monitoring, mesh, cluster);
+  }
+  if (!mesh.verification) return { namespace, trust, credentials, remoteSecrets, manifests, traffic, monitoring };
   const verification = new ManifestChart(clusterScope, 'Verification', { labels: commonLabels(mesh.meshId, cluster.name, 'verify') });
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
@@ -85,7 +102,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   verification.addFile('00-sample-namespace.yaml', workloads.namespace);
   verification.addFile('10-helloworld.yaml', workloads.helloWorld);
   verification.addFile(`20-${workloads.client.name}.yaml`, workloads.client);
-  return { namespace, trust, credentials, remoteSecrets, manifests, verification };
+  return { namespace, trust, credentials, remoteSecrets, manifests, traffic, monitoring, verification };
 }
 
 /**

@@ -13,7 +13,7 @@ export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
  */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 
-export type Layer = 'mesh' | 'verify' | 'namespace' | 'trust' | 'credentials' | 'delivery' | 'install';
+export type Layer = 'mesh' | 'verify' | 'namespace' | 'trust' | 'credentials' | 'delivery' | 'install' | 'traffic' | 'monitoring';
 
 /** The labels of an object that belongs to one cluster of a mesh. */
 export function commonLabels(meshId: string, cluster: string, layer: Layer): Record<string, string> {

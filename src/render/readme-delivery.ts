@@ -24,6 +24,8 @@ const STAGE_TEXT: Record<DeliveryStage, string> = {
   [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
   [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
   [DeliveryStage.OBJECTS]: 'the mesh objects',
+  [DeliveryStage.TRAFFIC]: 'the traffic policies',
+  [DeliveryStage.MONITORING]: 'the scrape configuration and alerts',
 };
 
 const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));

@@ -6,7 +6,8 @@ import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
 import { applySetName, LAYER_LABEL } from './labels';
 import {
-  credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, namespaceDir, README_MARKER, remoteSecretsDir, trustDir, verifyDir,
+  credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir, namespaceDir, README_MARKER, remoteSecretsDir,
+  trafficDir, trustDir, verifyDir,
 } from './layout';
 import { code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
@@ -90,9 +91,13 @@ class ReadmeWriter {
     this.remoteSecrets();
     this.remoteObjects();
     if (this.mesh.verification) this.verify();
+    this.traffic();
+    this.monitoring();
+    if (this.mesh.verification) this.removeVerification();
     this.troubleshooting();
     this.upgrade();
     this.rotation();
+    this.promotion();
     this.sync();
     this.uninstall();
     new DeliveryReadme(this.out, this.mesh, (c) => this.ctx(c), {
@@ -529,12 +534,46 @@ class ReadmeWriter {
     } else {
       out.bash(mesh.clusters.map((c) => `check_helloworld ${this.ctx(c)} ${client} ${bound} ${versions}`));
     }
-    out.p('', 'Remove the workloads when done:', '');
+  }
+
+  /** The workloads of the verification, removed once the later steps no longer need them. */
+  private removeVerification() {
+    const { out, mesh } = this;
+    out.p('', 'Remove the verification workloads when you are done with them:', '');
     if (this.loops) {
       out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" delete -f "verify/$c/" --ignore-not-found', 'done']);
     } else {
       out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} delete -f ${verifyDir(c.name)}/ --ignore-not-found`));
     }
+  }
+
+  /** Applies one step directory on every cluster of a list that has it. */
+  private applyStep(list: 'CLUSTERS' | 'PRIMARIES', dir: (cluster: string) => string, clusters: ClusterPlan[]): string[] {
+    if (this.loops) {
+      return [`for c in "\${${list}[@]}"; do`, `  if [ -d "${dir('$c')}" ]; then kubectl --context="\${CONTEXT[$c]}" apply -f "${dir('$c')}/"; fi`, 'done'];
+    }
+    return clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${dir(c.name)}/`);
+  }
+
+  private traffic() {
+    const { out, mesh } = this;
+    const holders = mesh.clusters.filter((c) => c.hasTrafficPolicies);
+    if (holders.length === 0) return;
+    out.heading('Route traffic across clusters');
+    out.p('Every primary\'s istiod reads Istio configuration from its own cluster only, so every primary gets the same copy of the traffic policies, ' +
+      `and no remote gets any (${code('clusters/<primary>/traffic/')}). Each policy lives in its service's namespace, which must exist: apply them once your ` +
+      'applications are deployed. Istio validates them on the way in.', '');
+    out.bash(this.applyStep('PRIMARIES', trafficDir, holders));
+  }
+
+  private monitoring() {
+    const { out, mesh } = this;
+    const watched = mesh.clusters.filter((c) => c.hasMonitoring);
+    if (watched.length === 0) return;
+    out.heading('Monitor the mesh');
+    out.p(`Needs the Prometheus Operator (its CRDs and a Prometheus that selects these objects) in every cluster. ${code('clusters/<cluster>/monitoring/')} ` +
+      'holds what each cluster scrapes and the alerts that hold there; the project\'s documentation has a runbook per alert:', '');
+    out.bash(this.applyStep('CLUSTERS', monitoringDir, watched));
   }
 
   private troubleshooting() {
@@ -562,6 +601,30 @@ class ReadmeWriter {
   }
 
   /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
+  /** What a primary's failure means for its remotes, and how to promote one: a one-line change of the description. */
+  private promotion() {
+    const { out, mesh } = this;
+    const remote = this.remotes[0];
+    if (remote === undefined) return;
+    const primary = remote.controlPlaneCluster;
+    const siblings = this.remotes.filter((c) => c.controlPlaneCluster === primary && c.name !== remote.name).map((c) => c.name);
+    out.p('', '## If a primary fails: promoting a remote', '');
+    out.p(`A remote runs no istiod. If ${code(primary)} fails, its remotes (${[remote.name, ...siblings].map(code).join(', ')}) keep serving traffic with the ` +
+      'configuration their proxies last received, but get no updates: new endpoints, certificate renewals (workload certificates last 24 hours) and ' +
+      'sidecar injection of new pods all stop, because they come from the primary\'s istiod.', '');
+    out.p(`To make ${code(remote.name)} a primary, delete one line of the mesh description, its ${code(`controlPlaneCluster: ${primary}`)}` +
+      (siblings.length > 0 ? `; point the other remotes of ${code(primary)} at it (${code(`controlPlaneCluster: ${remote.name}`)}) and give it a ${code('discoveryAddress')} where they reach it` : '') +
+      '. Then see what changes, per cluster, before you synthesize again:', '');
+    out.bash(['npx cdk8s-istio-multicluster diff mesh.yaml mesh-promoted.yaml   # or: synthesize again, then git diff --stat']);
+    out.p('', `For ${code(remote.name)} the new output holds: its own ${mesh.trust.mode === TrustMode.CERT_MANAGER ? 'intermediate CA (trust step)' : 'intermediate CA (cacerts)'}, ` +
+      `Istio's charts without the remote profile (istiod runs there), ` +
+      (mesh.remoteCredentials ? 'remote secrets rendered from the store for every other cluster' : 'a remote secret of every other cluster to create') +
+      (mesh.multiNetwork ? ', and the cross-network gateway that exposes its services' : '') +
+      `; its namespace loses the control-plane annotation. Apply it with the regenerated README, cluster by cluster: the trust step and ${code('helm upgrade --install')} ` +
+      `of both charts on ${code(remote.name)} first (istiod starts and takes over injection), then its remote secrets, then the rest. ` +
+      `Workloads restart onto the new istiod as you roll them (${code('kubectl rollout restart')}). ${code(primary)} stays a primary in the description: when it returns, it serves its own workloads again, and the remotes you moved stay with ${code(remote.name)}.`);
+  }
+
   private rotation() {
     const { out, mesh } = this;
     out.p('', '## Rotating the CA', '');
@@ -646,7 +709,8 @@ class ReadmeWriter {
     const es = mesh.remoteCredentials !== undefined;
     const cm = mesh.trust.mode === TrustMode.CERT_MANAGER;
     out.p('', '## Uninstalling', '');
-    out.p('In the reverse order of the install: verification workloads, the remotes\' objects, ' +
+    out.p('In the reverse order of the install: ' + (mesh.clusters.some((c) => c.hasTrafficPolicies || c.hasMonitoring) ? 'traffic policies and monitoring, ' : '') +
+      'verification workloads, the remotes\' objects, ' +
       (es ? 'the remote secrets (their ExternalSecrets first, which would otherwise render them again, and the Secrets go with them), the published reader credentials, '
         : 'the remote secrets, ') +
       'the remotes\' control plane, then the primaries\' objects and control plane' + (cm ? ', their intermediate CAs\' Issuer and Certificate' : '') +
@@ -671,6 +735,10 @@ class ReadmeWriter {
         for (const c of clusters) lines.push(...each(c, this.ctx(c)));
       }
     };
+    phase('CLUSTERS', mesh.clusters.filter((c) => c.hasTrafficPolicies || c.hasMonitoring), (c, ctx) => [
+      ...(c.hasTrafficPolicies || this.loops ? dir(c, ctx, trafficDir, c.hasTrafficPolicies) : []),
+      ...(c.hasMonitoring || this.loops ? dir(c, ctx, monitoringDir, c.hasMonitoring) : []),
+    ]);
     if (mesh.verification) phase('CLUSTERS', mesh.clusters, (c, ctx) => [`kubectl --context=${ctx} delete -f ${this.loops ? '"verify/$c/"' : `${verifyDir(c.name)}/`} --ignore-not-found`]);
     phase('REMOTES', this.remotes, (c, ctx) => dir(c, ctx, meshObjectsDir, c.hasMeshObjects));
     phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0), (c, ctx) => [

@@ -130,6 +130,8 @@ function stageApplication(
     case DeliveryStage.CREDENTIALS:
     case DeliveryStage.REMOTE_SECRETS:
     case DeliveryStage.OBJECTS:
+    case DeliveryStage.TRAFFIC:
+    case DeliveryStage.MONITORING:
       return { source: gitDirectory(repository, stepDir(step.stage, step.cluster)) };
     default: {
       const unknown: never = step.stage;

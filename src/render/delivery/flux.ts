@@ -208,6 +208,17 @@ class FluxRenderer {
         kubeConfigSecret,
       });
     }
+    for (const [id, step] of [['Traffic', steps.traffic], ['Monitoring', steps.monitoring]] as const) {
+      if (step === undefined) continue;
+      new FluxKustomization(scope, id, {
+        ...common,
+        name: step.name,
+        path: repositoryPathOf(this.repository, stepDir(step.stage as 'traffic' | 'monitoring', cluster.name)),
+        timeout: TIMEOUTS.objects,
+        dependsOn: this.dependsOn(cluster.name, [step]),
+        kubeConfigSecret,
+      });
+    }
     return scope;
   }
 
@@ -268,6 +279,8 @@ class FluxRenderer {
       case DeliveryStage.CREDENTIALS:
       case DeliveryStage.REMOTE_SECRETS:
       case DeliveryStage.OBJECTS:
+      case DeliveryStage.TRAFFIC:
+      case DeliveryStage.MONITORING:
         return this.step(ref).name;
       case DeliveryStage.BASE:
       case DeliveryStage.ISTIOD:
@@ -293,6 +306,8 @@ class FluxRenderer {
       trust: optional(DeliveryStage.TRUST),
       credentials: optional(DeliveryStage.CREDENTIALS),
       remoteSecrets: optional(DeliveryStage.REMOTE_SECRETS),
+      traffic: optional(DeliveryStage.TRAFFIC),
+      monitoring: optional(DeliveryStage.MONITORING),
       base: required(DeliveryStage.BASE),
       istiod: required(DeliveryStage.ISTIOD),
       objects: optional(DeliveryStage.OBJECTS),

@@ -1,6 +1,6 @@
 import { isIPAddress } from '../../model/formats';
 import { ClusterRole } from '../../plan/cluster-role';
-import type { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
+import type { ClusterPlan, IstiodPlan, MeshPlan } from '../../plan/mesh-plan';
 import { mergeValues, ValuesObject } from './merge-values';
 
 /** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
@@ -31,6 +31,11 @@ export interface IstioInstallValues {
     readonly remotePilotAddress?: string;
     /** On a remote, as Istio's primary-remote guide sets it: istiod's RBAC exists in this cluster. */
     readonly configCluster?: boolean;
+    /**
+     * On a primary with `istiod` set: whether istiod gets its PodDisruptionBudget (`minAvailable: 1`),
+     * true only when at least 2 replicas always run, since with one it blocks every node drain.
+     */
+    readonly defaultPodDisruptionBudget?: { readonly enabled: boolean };
     readonly [key: string]: unknown;
   };
   readonly istiodRemote?: {
@@ -44,6 +49,14 @@ export interface IstioInstallValues {
     readonly [key: string]: unknown;
   };
   readonly pilot?: {
+    /** On a primary with `istiod` set: false when it runs a fixed number of replicas (`replicaCount`). */
+    readonly autoscaleEnabled?: boolean;
+    /** When istiod autoscales: the replicas that always run. */
+    readonly autoscaleMin?: number;
+    /** When istiod autoscales: the most replicas it may run. */
+    readonly autoscaleMax?: number;
+    /** When istiod does not autoscale: its replicas. */
+    readonly replicaCount?: number;
     readonly env?: {
       /** On a primary that remotes reach by DNS name: istiod's serving certificate must name that host. */
       readonly ISTIOD_CUSTOM_HOST?: string;
@@ -86,6 +99,8 @@ export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): Isti
     network: cluster.network,
     ...(cluster.remotes.length > 0 ? { externalIstiod: true } : {}),
     ...(isRemote ? { remotePilotAddress: cluster.remotePilotAddress!, configCluster: true } : {}),
+    // The chart renders istiod's budget at one replica too up to 1.27, where it blocks every drain.
+    ...(cluster.istiod ? { defaultPodDisruptionBudget: { enabled: cluster.istiod.minReplicas >= 2 } } : {}),
   };
   const injectionPath = `/inject/cluster/${cluster.name}/net/${cluster.network}`;
   const istiodRemote = isRemote
@@ -95,11 +110,25 @@ export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): Isti
     : undefined;
   const customHost = cluster.remotes.length > 0 && cluster.discoveryAddress !== undefined && !isIPAddress(cluster.discoveryAddress)
     ? cluster.discoveryAddress : undefined;
+  const pilot = {
+    ...(cluster.istiod ? istiodReplicaValues(cluster.istiod) : {}),
+    ...(customHost ? { env: { ISTIOD_CUSTOM_HOST: customHost } } : {}),
+  };
   return {
     ...(isRemote ? { profile: 'remote' as const } : {}),
     meshConfig: { trustDomain: mesh.trustDomain },
     global,
     ...(istiodRemote ? { istiodRemote } : {}),
-    ...(customHost ? { pilot: { env: { ISTIOD_CUSTOM_HOST: customHost } } } : {}),
+    ...(Object.keys(pilot).length > 0 ? { pilot } : {}),
   };
+}
+
+/**
+ * istiod's replicas as the `istiod` chart takes them: the autoscaler's range, or, when it is a
+ * single number, no autoscaler and a fixed count (`replicaCount` counts only without autoscaling).
+ */
+function istiodReplicaValues(istiod: IstiodPlan): NonNullable<IstioInstallValues['pilot']> {
+  return istiod.minReplicas === istiod.maxReplicas
+    ? { autoscaleEnabled: false, replicaCount: istiod.minReplicas }
+    : { autoscaleEnabled: true, autoscaleMin: istiod.minReplicas, autoscaleMax: istiod.maxReplicas };
 }
