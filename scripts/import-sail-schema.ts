@@ -1,15 +1,21 @@
-// Imports the schema of the Sail Operator's `Istio` resource (sailoperator.io/v1) from its CRD
-// into test/fixtures/sail-istio.schema.json, against which the tests validate every `Istio` the
-// library emits. Dev-time only: `npx tsx scripts/import-sail-schema.ts`, then commit the fixture.
-// The CRD is the one imports/sail-sailoperator.io.ts was generated from; import both together.
+// Imports the schemas of the Sail Operator's `Istio`, `IstioCNI` and `ZTunnel` resources
+// (sailoperator.io/v1) from their CRDs into test/fixtures/sail-<kind>.schema.json, against which
+// the tests validate every such resource the library emits. Dev-time only:
+// `npx tsx scripts/import-sail-schema.ts`, then commit the fixtures. The CRDs are the ones
+// imports/sail-*.ts were generated from (cdk8s.yaml); import both together.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 
 const root = path.resolve(__dirname, '..');
-const CRD_FILE = path.resolve(root, '../shared/crds/sailoperator.io_istios.yaml');
-export const SCHEMA_FIXTURE = path.join(root, 'test/fixtures/sail-istio.schema.json');
 const VERSION = 'v1';
+
+/** Each kind's CRD and the fixture its schema goes to. */
+export const SAIL_SCHEMAS = [
+  { kind: 'Istio', crd: '../shared/crds/sailoperator.io_istios.yaml', fixture: 'test/fixtures/sail-istio.schema.json' },
+  { kind: 'IstioCNI', crd: '../shared/crds/sailoperator.io_istiocnis.yaml', fixture: 'test/fixtures/sail-istiocni.schema.json' },
+  { kind: 'ZTunnel', crd: '../shared/crds/sailoperator.io_ztunnels.yaml', fixture: 'test/fixtures/sail-ztunnel.schema.json' },
+] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -46,11 +52,12 @@ function withoutDescriptions(schema: Json): Json {
   return out;
 }
 
-export function importSailSchema(crdText: string): string {
+/** The schema of version v1 of the CRD of sailoperator.io's `kind`, as the fixture holds it. */
+export function importSailSchema(crdText: string, kind: string): string {
   const crd = parse(crdText) as JsonObject;
   const spec = crd.spec as JsonObject;
-  if (crd.kind !== 'CustomResourceDefinition' || spec?.group !== 'sailoperator.io' || (spec.names as JsonObject)?.kind !== 'Istio') {
-    throw new Error(`${CRD_FILE} is not the CRD of sailoperator.io's Istio`);
+  if (crd.kind !== 'CustomResourceDefinition' || spec?.group !== 'sailoperator.io' || (spec.names as JsonObject)?.kind !== kind) {
+    throw new Error(`the file is not the CRD of sailoperator.io's ${kind}`);
   }
   const version = (spec.versions as JsonObject[]).find((v) => v.name === VERSION);
   if (!version || version.served !== true || version.storage !== true) {
@@ -62,6 +69,8 @@ export function importSailSchema(crdText: string): string {
 }
 
 if (require.main === module) {
-  fs.writeFileSync(SCHEMA_FIXTURE, importSailSchema(fs.readFileSync(CRD_FILE, 'utf8')));
-  console.log(`wrote ${path.relative(root, SCHEMA_FIXTURE)} from ${path.relative(root, CRD_FILE)}`);
+  for (const { kind, crd, fixture } of SAIL_SCHEMAS) {
+    fs.writeFileSync(path.join(root, fixture), importSailSchema(fs.readFileSync(path.resolve(root, crd), 'utf8'), kind));
+    console.log(`wrote ${fixture} from ${crd}`);
+  }
 }

@@ -3,10 +3,13 @@ export * from './model/mesh-spec';
 export * from './model/topology';
 export * from './model/delivery-spec';
 export * from './model/trust-spec';
-export { DeliveryStage, HELM_RELEASE_NAMES } from './model/delivery-names';
+export { DeliveryStage, HELM_RELEASE_NAMES, HELM_CHART_NAMES, HelmStage } from './model/delivery-names';
 export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
 export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
 export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
+export {
+  ambientMulticlusterStatus, ambientSupportStatement, AMBIENT_MULTICLUSTER_BETA_MINOR, AMBIENT_MULTICLUSTER_MIN_MINOR,
+} from './model/ambient-validation';
 export { loadMeshFile, parseMeshFile, formatMeshFileProblem, MeshFileProblem, MeshFileResult } from './model/mesh-file';
 export { meshFileSchema, MESH_FILE_SCHEMA_ID, MESH_FILE_SCHEMA_PATH } from './model/mesh-file-schema';
 
@@ -17,6 +20,7 @@ export * from './plan/delivery-plan';
 // Standalone building blocks, for any cdk8s Chart
 export * from './constructs/istio-system-namespace';
 export * from './constructs/east-west-gateway';
+export * from './constructs/ambient-east-west-gateway';
 export * from './constructs/expose-istiod';
 export * from './constructs/expose-services';
 export * from './constructs/istiod-load-balancer';
@@ -35,7 +39,9 @@ export * from './mesh';
 export { ManifestChart, ManifestFile } from './render/manifest-chart';
 export { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
 export { renderIstioOperator, IstioOperatorResource } from './render/install/istio-operator';
-export { renderBaseChartValues, renderIstiodChartValues, BaseChartValues } from './render/install/helm-values';
+export {
+  renderBaseChartValues, renderIstiodChartValues, renderCniChartValues, renderZtunnelChartValues, BaseChartValues,
+} from './render/install/helm-values';
 export { commonLabels, meshLabels, layerSelector, MESH_LABEL, CLUSTER_LABEL, LAYER_LABEL } from './render/labels';
 export { OutputDirectory } from './render/output-directory';
 export * from './render/layout';

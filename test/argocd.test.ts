@@ -5,17 +5,20 @@
  */
 import { Application as ArgoApplicationModel } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApiObject } from 'cdk8s';
-import { guideTopologies } from './support';
+import { fileDocument, guideTopologies, parseObjects, synth } from './support';
 import { dir, filesOf, objectsOf, Rendered, renderWith } from './delivery-renderer';
 import { describe, expect, it } from 'vitest';
 import { DeliverySpec } from '../src/model/delivery-spec';
-import { DeliveryStage } from '../src/model/delivery-names';
-import { MeshSpec } from '../src/model/mesh-spec';
+import { DeliveryStage, HelmStage } from '../src/model/delivery-names';
+import { DataPlaneMode, MeshSpec } from '../src/model/mesh-spec';
 import { DeliveryStep } from '../src/plan/delivery-plan';
 import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, renderArgoCd } from '../src/render/delivery/argocd';
-import { renderBaseChartValues, renderIstiodChartValues } from '../src/render/install/helm-values';
-import { commonLabels, meshLabels } from '../src/render/labels';
-import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR } from '../src/render/layout';
+import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../src/render/install/helm-values';
+import { IstioInstallValues } from '../src/render/install/istio-values';
+import { CLUSTER_LABEL, commonLabels, meshLabels } from '../src/render/labels';
+import {
+  ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath,
+} from '../src/render/layout';
 
 const REPO_URL = 'https://git.example.com/platform/mesh.git';
 const CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -25,8 +28,25 @@ const WAVE = 'argocd.argoproj.io/sync-wave';
 const DELIVERY: DeliverySpec = { repository: { url: REPO_URL, path: 'meshes/prod' }, argoCd: {} };
 const VERSION = '1.30.3';
 
+/** Ambient mode, as a mesh description gives it: three primaries, two of them on one network. */
+const AMBIENT: MeshSpec = {
+  dataPlaneMode: DataPlaneMode.AMBIENT,
+  istioVersion: VERSION,
+  delivery: DELIVERY,
+  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+};
+
+/** Each of Istio's charts: its name in Istio's repository, its release, its values and its values file. */
+const CHARTS: { stage: HelmStage; chart: string; releaseName: string; valuesOf: (v: IstioInstallValues) => object; file: (c: string) => string; ambientOnly: boolean }[] = [
+  { stage: DeliveryStage.BASE, chart: 'base', releaseName: 'istio-base', valuesOf: renderBaseChartValues, file: helmBaseValuesPath, ambientOnly: false },
+  { stage: DeliveryStage.ISTIOD, chart: 'istiod', releaseName: 'istiod', valuesOf: renderIstiodChartValues, file: helmIstiodValuesPath, ambientOnly: false },
+  { stage: DeliveryStage.CNI, chart: 'cni', releaseName: 'istio-cni', valuesOf: renderCniChartValues, file: helmCniValuesPath, ambientOnly: true },
+  { stage: DeliveryStage.ZTUNNEL, chart: 'ztunnel', releaseName: 'ztunnel', valuesOf: renderZtunnelChartValues, file: helmZtunnelValuesPath, ambientOnly: true },
+];
+
 const TOPOLOGIES: Record<string, MeshSpec> = {
   ...guideTopologies({ istioVersion: VERSION, delivery: DELIVERY }),
+  'ambient': AMBIENT,
   // Two primaries, each with a remote; clusters addressed by registered name, by a name of
   // their own in Argo CD, and by API server URL.
   'mixed': {
@@ -139,21 +159,22 @@ describe.each(Object.entries(TOPOLOGIES))('Argo CD output of %s', (_name, spec) 
     }
   });
 
-  it('installs Istio\'s charts at the mesh\'s release with exactly the cluster\'s chart values', () => {
-    const charts = [
-      { stage: DeliveryStage.BASE, chart: 'base', releaseName: 'istio-base', valuesOf: renderBaseChartValues },
-      { stage: DeliveryStage.ISTIOD, chart: 'istiod', releaseName: 'istiod', valuesOf: renderIstiodChartValues },
-    ];
-    for (const { stage, chart, releaseName, valuesOf } of charts) {
+  it('installs Istio\'s charts at the mesh\'s release with exactly the cluster\'s chart values, cni and ztunnel only in ambient mode', () => {
+    const ambient = r.plan.dataPlaneMode === DataPlaneMode.AMBIENT;
+    for (const { stage, chart, releaseName, valuesOf, ambientOnly } of CHARTS) {
       const steps = stepsOf(r, stage);
-      expect(steps.map((s) => s.cluster).sort()).toEqual(r.plan.clusters.map((c) => c.name).sort());
+      expect(steps.map((s) => s.cluster).sort(), chart).toEqual(ambientOnly && !ambient ? [] : r.plan.clusters.map((c) => c.name).sort());
       for (const step of steps) {
         const app = childOf(r, step);
         const { helm, ...source } = app.spec.source;
         expect(source).toEqual({ repoURL: CHART_REPO, chart, targetRevision: VERSION });
         expect(helm.releaseName).toBe(releaseName);
         expect(helm.valuesObject).toEqual(valuesOf(r.values.get(step.cluster)!));
-        expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'RespectIgnoreDifferences=true']));
+        expect(app.spec.destination.namespace).toBe('istio-system');
+        // Only the charts with webhooks have fields istiod changes.
+        const webhooks = !ambientOnly;
+        expect(app.spec.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', ...(webhooks ? ['RespectIgnoreDifferences=true'] : [])]);
+        expect(app.spec.ignoreDifferences !== undefined, chart).toBe(webhooks);
         expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
         expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
         expect(app.spec.syncPolicy.retry.backoff.duration).toBeDefined();
@@ -176,6 +197,48 @@ describe.each(Object.entries(TOPOLOGIES))('Argo CD output of %s', (_name, spec) 
   it('is the same every time it is rendered', () => {
     const json = (x: Rendered) => JSON.stringify(x.dirs.map((d) => ({ path: d.path, header: d.header, files: filesOf(d) })));
     expect(json(render(spec))).toBe(json(r));
+  });
+});
+
+describe('Argo CD output of an ambient mesh', () => {
+  const r = render(AMBIENT);
+  const waveOf = (cluster: string, stage: DeliveryStage) =>
+    Number(childOf(r, r.plan.delivery.steps.find((s) => s.cluster === cluster && s.stage === stage)!).metadata.annotations[WAVE]);
+
+  it('has an istio-cni and a ztunnel Application per cluster, in the waves of their steps', () => {
+    for (const stage of [DeliveryStage.CNI, DeliveryStage.ZTUNNEL]) {
+      expect(stepsOf(r, stage).map((s) => s.name)).toEqual(r.plan.clusters.map((c) => `${r.plan.meshId}-${c.name}-${stage}`));
+      for (const step of stepsOf(r, stage)) expect(waveOf(step.cluster, stage)).toBe(step.wave);
+    }
+    for (const c of r.plan.clusters) {
+      // istio-cni once the namespace is there; ztunnel once istiod and istio-cni are healthy.
+      expect(waveOf(c.name, DeliveryStage.CNI)).toBeGreaterThan(waveOf(c.name, DeliveryStage.NAMESPACE));
+      expect(waveOf(c.name, DeliveryStage.ZTUNNEL)).toBeGreaterThan(waveOf(c.name, DeliveryStage.ISTIOD));
+      expect(waveOf(c.name, DeliveryStage.ZTUNNEL)).toBeGreaterThan(waveOf(c.name, DeliveryStage.CNI));
+    }
+  });
+
+  it('gives every chart the values of the cluster\'s Helm values file, as the writer writes it', () => {
+    const { mesh, files } = synth(AMBIENT);
+    const apps = parseObjects(files, (p) => p.startsWith(`${ARGO_CD_APPLICATIONS_DIR}/`));
+    for (const c of mesh.plan!.clusters) {
+      for (const { chart, file } of CHARTS) {
+        const app = apps.filter((a) => a.metadata.labels![CLUSTER_LABEL] === c.name && a.spec.source.chart === chart);
+        expect(app, `${c.name} ${chart}`).toHaveLength(1);
+        expect(app[0].spec.source.helm.valuesObject, `${c.name} ${chart}`).toEqual(fileDocument(files, file(c.name)));
+      }
+      // The values that make ztunnel report its workloads in the right cluster and network.
+      const ztunnel = apps.find((a) => a.metadata.labels![CLUSTER_LABEL] === c.name && a.spec.source.chart === 'ztunnel')!;
+      expect(ztunnel.spec.source.helm.valuesObject).toMatchObject({ profile: 'ambient', multiCluster: { clusterName: c.name }, network: c.network });
+    }
+  });
+
+  it('gives sidecar meshes no istio-cni or ztunnel Application', () => {
+    for (const [name, spec] of Object.entries(TOPOLOGIES).filter(([n]) => n !== 'ambient')) {
+      const charts = childrenOf(render(spec)).map((a) => a.spec.source.chart).filter(Boolean);
+      expect(charts.length, name).toBeGreaterThan(0);
+      expect(charts.filter((c) => c === 'cni' || c === 'ztunnel'), name).toEqual([]);
+    }
   });
 });
 

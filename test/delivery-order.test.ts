@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec, TrustMode,
+  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec, Topology, TrustMode,
 } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
 import { PrecedenceGraph } from './graph';
@@ -18,17 +18,27 @@ const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'me
 const withDelivery = (spec: MeshSpec, flux: FluxOptions = {}): MeshSpec =>
   ({ ...spec, delivery: { repository, argoCd: {}, flux } });
 
+/** Ambient mode: every cluster a primary, two sharing a network, each with istio-cni and ztunnel. */
+const AMBIENT_MESH = Topology.ambientMultiNetwork({
+  istioVersion: '1.30.3',
+  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+});
+
 const meshes: [string, MeshSpec][] = [
   ...Object.entries(guideTopologies()),
   ['two primaries with remotes, one exposing istiod through istiod-external', MIXED_MESH],
   ['12 clusters, primaries with remotes', largeMesh('primary-remote', 12)],
+  ['an ambient mesh of three primaries on two networks', AMBIENT_MESH],
 ];
 
+/** The order rules' name of each of Istio's charts, by its name in Istio's Helm repository. */
+const CHART_EVENTS: Record<string, OrderEvent['what']> = { 'base': 'base', 'istiod': 'istiod', 'cni': 'istio-cni', 'ztunnel': 'ztunnel' };
+
 /** Which step of which cluster an emitted Argo CD Application or Flux object delivers, read from the object. */
-function stageOf(o: EmittedObject): 'namespace' | 'cacerts' | 'credentials' | 'remote-secrets' | 'base' | 'istiod' | 'objects' | 'traffic' | 'monitoring' | 'control-plane' | undefined {
+function stageOf(o: EmittedObject): OrderEvent['what'] | 'credentials' | 'remote-secrets' | 'control-plane' | undefined {
+  const chart: string | undefined = o.kind === 'Application' ? o.spec.source.chart : o.spec?.chart?.spec?.chart;
+  if (chart !== undefined) return CHART_EVENTS[chart];
   const source = o.kind === 'Application' ? o.spec.source : undefined;
-  if (source?.chart === 'base' || o.spec?.chart?.spec?.chart === 'base') return 'base';
-  if (source?.chart === 'istiod' || o.spec?.chart?.spec?.chart === 'istiod') return 'istiod';
   const p: string | undefined = source?.path ?? (o.kind === 'Kustomization' ? o.spec.path : undefined);
   if (p === undefined) return undefined;
   if (/\/clusters\/[^/]+\/namespace$/.test(p)) return 'namespace';
@@ -71,6 +81,7 @@ const variants: [string, MeshSpec][] = [
     [`${name}, trust by cert-manager`, { ...spec, trust: CERT_MANAGER }],
     [`${name}, trust by cert-manager with the root from a store`, { ...spec, trust: FROM_STORE }],
   ]),
+  ['an ambient mesh, trust by cert-manager', { ...AMBIENT_MESH, trust: CERT_MANAGER }],
 ];
 
 describe.each(variants)('delivering %s', (_name, spec) => {
@@ -167,16 +178,16 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   // A control-plane Kustomization applies its cluster's HelmReleases and waits for them.
   for (const c of plan.clusters) {
     const ks = byStage.get(`${c.name}/control-plane`)!;
-    const base = byStage.get(`${c.name}/base`)!;
-    const istiod = byStage.get(`${c.name}/istiod`)!;
-    expect([ks, base, istiod].every(Boolean), c.name).toBe(true);
+    const releases = objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.labels![CLUSTER_LABEL] === c.name).map(id);
+    expect(ks, c.name).toBeDefined();
+    expect(releases.length, c.name).toBeGreaterThanOrEqual(2);
     const applied = objects.find((o) => id(o) === ks)!.spec.path as string;
     expect(applied.endsWith(`/flux/control-planes/${c.name}`), `${ks} applies ${c.name}'s HelmReleases`).toBe(true);
     // Its HelmReleases start once what it depends on is ready; what depends on it waits for them.
     const upstream = graph.predecessors(ks).filter((p) => p !== 'manual/cacerts');
     const downstream = graph.successors(ks);
     graph.removeOutgoing(ks);
-    for (const hr of [base, istiod]) {
+    for (const hr of releases) {
       for (const from of upstream) graph.edge(from, hr);
       for (const to of downstream) graph.edge(hr, to);
     }
@@ -206,3 +217,42 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     describe: () => graph.describe(),
   };
 }
+
+describe('the README\'s delivery sections of an ambient mesh', () => {
+  const { files } = synth({ ...withDelivery(AMBIENT_MESH), delivery: { ...withDelivery(AMBIENT_MESH).delivery, sailOperator: true } });
+  const readme = files.find((f) => f.path === 'README.md')!.content;
+  const section = (title: string) => {
+    const start = readme.indexOf(`## ${title}`);
+    expect(start, title).toBeGreaterThan(0);
+    const end = readme.indexOf('\n## ', start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+  };
+
+  it.each(['Delivering with Argo CD', 'Delivering with Flux'])('%s: have the Gateway API CRDs installed in every cluster before the delivery, and list the istio-cni and ztunnel steps', (title) => {
+    const text = section(title);
+    const prerequisite = text.indexOf('the Gateway API CRDs.**');
+    expect(prerequisite, 'the Gateway API prerequisite').toBeGreaterThan(0);
+    expect(prerequisite).toBeLessThan(text.indexOf('**Deliver.**'));
+    expect(text.slice(prerequisite)).toMatch(/^[^\n]*`Gateway` of class `istio-east-west`/);
+    expect(text).toMatch(/\| 3 \| Istio's cni chart \(the istio-cni node agent\) \| cluster1, cluster2, cluster3 \|/);
+    expect(text).toMatch(/\| 4 \| Istio's ztunnel chart \(the node proxy\) \| cluster1, cluster2, cluster3 \|/);
+  });
+
+  it('Installing with the Sail Operator: waits for the IstioCNI and ZTunnel of every cluster', () => {
+    const text = section('Installing with the Sail Operator');
+    for (const c of AMBIENT_MESH.clusters) {
+      const apply = text.indexOf(`apply -f install/${c.name}/sail/`);
+      expect(apply, c.name).toBeGreaterThan(0);
+      for (const resource of ['istio/default', 'istiocni/default', 'ztunnel/default']) {
+        expect(text.indexOf(`wait ${resource}`, apply), `${c.name} ${resource}`).toBeGreaterThan(apply);
+      }
+    }
+  });
+
+  it('leaves the Gateway API out of a sidecar mesh\'s delivery sections', () => {
+    const sidecar = synth(withDelivery(guideTopologies()['multi-primary-multi-network'])).files.find((f) => f.path === 'README.md')!.content;
+    const delivery = sidecar.slice(sidecar.indexOf('## Delivering with Argo CD'));
+    expect(delivery).not.toMatch(/Gateway API CRDs/);
+    expect(delivery).not.toMatch(/ztunnel/);
+  });
+});

@@ -10,17 +10,21 @@ import { GitRepository as FluxGitRepositoryModel } from '@kubernetes-models/flux
 import { HelmRepository as FluxHelmRepositoryModel } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { ApiObject } from 'cdk8s';
 import { PrecedenceGraph } from './graph';
-import { guideTopologies } from './support';
+import { fileDocument, guideTopologies, parseObjects, synth } from './support';
 import { dir, filesOf, objectsOf, Rendered, renderWith } from './delivery-renderer';
 import { describe, expect, it } from 'vitest';
 import { DeliverySpec, FluxMode, FluxOptions } from '../src/model/delivery-spec';
-import { MeshSpec } from '../src/model/mesh-spec';
+import { DeliveryStage, HelmStage } from '../src/model/delivery-names';
+import { DataPlaneMode, MeshSpec } from '../src/model/mesh-spec';
 import { Topology } from '../src/model/topology';
 import { ClusterRole } from '../src/plan/mesh-plan';
 import { renderFlux } from '../src/render/delivery/flux';
-import { renderBaseChartValues, renderIstiodChartValues } from '../src/render/install/helm-values';
+import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../src/render/install/helm-values';
+import { IstioInstallValues } from '../src/render/install/istio-values';
 import { CLUSTER_LABEL, commonLabels, meshLabels } from '../src/render/labels';
-import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir } from '../src/render/layout';
+import {
+  FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath,
+} from '../src/render/layout';
 
 const REPO_URL = 'https://git.example.com/platform/mesh.git';
 const CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -35,8 +39,34 @@ const SCHEMAS: Record<string, new (data: any) => { validate(): void }> = {
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': FluxKustomizationModel,
 };
 
+/** Ambient mode, as a mesh description gives it: three primaries, two of them on one network. */
+const AMBIENT: MeshSpec = {
+  dataPlaneMode: DataPlaneMode.AMBIENT,
+  istioVersion: VERSION,
+  delivery: DELIVERY,
+  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+};
+
+/**
+ * Each of Istio's charts: its name in Istio's repository, its release and file, its values and
+ * values file, and the charts of the same cluster its HelmRelease waits for.
+ */
+const CHARTS: Record<HelmStage, { chart: string; releaseName: string; valuesOf: (v: IstioInstallValues) => object; valuesFile: (c: string) => string; after: HelmStage[] }> = {
+  [DeliveryStage.BASE]: { chart: 'base', releaseName: 'istio-base', valuesOf: renderBaseChartValues, valuesFile: helmBaseValuesPath, after: [] },
+  [DeliveryStage.ISTIOD]: { chart: 'istiod', releaseName: 'istiod', valuesOf: renderIstiodChartValues, valuesFile: helmIstiodValuesPath, after: [DeliveryStage.BASE] },
+  [DeliveryStage.CNI]: { chart: 'cni', releaseName: 'istio-cni', valuesOf: renderCniChartValues, valuesFile: helmCniValuesPath, after: [] },
+  [DeliveryStage.ZTUNNEL]: {
+    chart: 'ztunnel', releaseName: 'ztunnel', valuesOf: renderZtunnelChartValues, valuesFile: helmZtunnelValuesPath, after: [DeliveryStage.ISTIOD, DeliveryStage.CNI],
+  },
+};
+
+/** The charts a cluster gets: base and istiod, and in an ambient mesh cni and ztunnel. */
+const chartsOf = (r: Rendered): HelmStage[] => (r.plan.dataPlaneMode === DataPlaneMode.AMBIENT
+  ? [DeliveryStage.BASE, DeliveryStage.ISTIOD, DeliveryStage.CNI, DeliveryStage.ZTUNNEL] : [DeliveryStage.BASE, DeliveryStage.ISTIOD]);
+
 const TOPOLOGIES: Record<string, MeshSpec> = {
   ...guideTopologies({ istioVersion: VERSION, delivery: DELIVERY }),
+  'ambient': AMBIENT,
   // Two primaries, each with a remote; one cluster with a kubeconfig Secret of its own name.
   'mixed': {
     istioVersion: VERSION,
@@ -82,7 +112,7 @@ function fluxes(r: Rendered): { name: string; objects: any[] }[] {
 }
 
 /** What an emitted Kustomization applies, read from its path; a HelmRelease's chart. */
-function stageOf(o: any): 'namespace' | 'control-plane' | 'mesh' | 'traffic' | 'monitoring' | 'base' | 'istiod' {
+function stageOf(o: any): 'namespace' | 'control-plane' | 'mesh' | 'traffic' | 'monitoring' | 'base' | 'istiod' | 'cni' | 'ztunnel' {
   if (o.kind === 'HelmRelease') return o.spec.chart.spec.chart;
   const path: string = o.spec.path;
   if (/\/clusters\/[^/]+\/namespace$/.test(path)) return 'namespace';
@@ -169,10 +199,8 @@ describe.each(Object.entries(TOPOLOGIES))('Flux output of %s', (_topology, topol
       }
       for (const c of clusters) {
         const files = filesOf(dir(r, fluxControlPlaneDir(c.name)));
-        expect(files.map((f) => [f.name, f.objects.map((o) => `${o.kind}/${o.spec.chart.spec.chart}`)])).toEqual([
-          ['istio-base.yaml', ['HelmRelease/base']],
-          ['istiod.yaml', ['HelmRelease/istiod']],
-        ]);
+        const expected = chartsOf(r).map((stage) => [`${CHARTS[stage].releaseName}.yaml`, [`HelmRelease/${CHARTS[stage].chart}`]]);
+        expect(files.map((f) => [f.name, f.objects.map((o) => `${o.kind}/${o.spec.chart.spec.chart}`)])).toEqual(expected.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
       }
     });
 
@@ -242,13 +270,15 @@ describe.each(Object.entries(TOPOLOGIES))('Flux output of %s', (_topology, topol
 
     it('installs Istio\'s charts into each cluster at the mesh\'s release, with exactly the cluster\'s chart values', () => {
       for (const c of clusters) {
-        const [base, istiod] = objectsOf(dir(r, fluxControlPlaneDir(c.name)));
-        const charts = [
-          { hr: base, chart: 'base', name: `${meshId}-${c.name}-istio-base`, releaseName: 'istio-base', values: renderBaseChartValues(r.values.get(c.name)!) },
-          { hr: istiod, chart: 'istiod', name: `${meshId}-${c.name}-istiod`, releaseName: 'istiod', values: renderIstiodChartValues(r.values.get(c.name)!) },
-        ];
-        for (const { hr, chart, name, releaseName, values } of charts) {
-          expect(hr.metadata.name).toBe(name);
+        const releases = objectsOf(dir(r, fluxControlPlaneDir(c.name)));
+        const nameOf = (stage: HelmStage) => `${meshId}-${c.name}-${CHARTS[stage].releaseName}`;
+        expect(releases.map((hr) => hr.metadata.name).sort()).toEqual(chartsOf(r).map(nameOf).sort());
+        for (const stage of chartsOf(r)) {
+          const { chart, releaseName, valuesOf, after } = CHARTS[stage];
+          const hr = releases.find((o) => o.metadata.name === nameOf(stage))!;
+          const values = valuesOf(r.values.get(c.name)!);
+          // Within the control plane, each chart waits for the charts its step comes after.
+          expect(hr.spec.dependsOn, chart).toEqual(after.length > 0 ? after.map((s) => ({ name: nameOf(s) })) : undefined);
           expect(clusterOf(hr)).toBe(c.name);
           expect(hr.spec.chart.spec).toMatchObject({ chart, version: VERSION, interval: '10m' });
           expect(hr.spec.values).toEqual(values);
@@ -261,25 +291,28 @@ describe.each(Object.entries(TOPOLOGIES))('Flux output of %s', (_topology, topol
           // Istiod patches the webhooks at run time: Flux must not correct that as drift.
           expect(hr.spec.driftDetection?.mode ?? 'disabled').toBe('disabled');
         }
-        expect(base.spec.dependsOn).toBeUndefined();
-        expect(istiod.spec.dependsOn).toEqual([{ name: base.metadata.name }]);
       }
     });
 
-    it('orders each cluster\'s namespace, base chart, istiod chart and mesh objects by dependsOn', () => {
+    it('orders each cluster\'s namespace, charts (istio-cni and ztunnel in ambient mode) and mesh objects by dependsOn', () => {
       for (const flux of fluxes(r)) {
         const order = readyOrder(r, flux.objects);
         for (const c of clusters.filter((k) => isHub(r) || k.name === flux.name)) {
-          const chain = [
-            find(flux.objects, c.name, 'namespace'),
-            find(flux.objects, c.name, 'base'),
-            find(flux.objects, c.name, 'istiod'),
-            findOptional(flux.objects, c.name, 'mesh'),
-          ].filter(Boolean);
-          for (let i = 1; i < chain.length; i++) {
-            expect(order.precedes(chain[i - 1], chain[i]), `${c.name}: ${chain[i - 1].metadata.name} before ${chain[i].metadata.name}\n${order.describe()}`).toBe(true);
+          const ambient = r.plan.dataPlaneMode === DataPlaneMode.AMBIENT;
+          const chains = [
+            [find(flux.objects, c.name, 'namespace'), find(flux.objects, c.name, 'base'), find(flux.objects, c.name, 'istiod'), findOptional(flux.objects, c.name, 'mesh')],
+            // The ambient data plane: istio-cni once the namespace is there, ztunnel once istiod and istio-cni are ready.
+            ...(ambient ? [
+              [find(flux.objects, c.name, 'namespace'), find(flux.objects, c.name, 'cni'), find(flux.objects, c.name, 'ztunnel')],
+              [find(flux.objects, c.name, 'istiod'), find(flux.objects, c.name, 'ztunnel')],
+            ] : []),
+          ].map((chain) => chain.filter(Boolean));
+          for (const chain of chains) {
+            for (let i = 1; i < chain.length; i++) {
+              expect(order.precedes(chain[i - 1], chain[i]), `${c.name}: ${chain[i - 1].metadata.name} before ${chain[i].metadata.name}\n${order.describe()}`).toBe(true);
+            }
+            for (const o of chain) expect(order.precedes(o, o), `${o.metadata.name} is in a cycle`).toBe(false);
           }
-          for (const o of chain) expect(order.precedes(o, o), `${o.metadata.name} is in a cycle`).toBe(false);
         }
       }
     });
@@ -322,6 +355,47 @@ describe.each(Object.entries(TOPOLOGIES))('Flux output of %s', (_topology, topol
       const json = (x: Rendered) => JSON.stringify(x.dirs.map((d) => ({ path: d.path, header: d.header, files: filesOf(d) })));
       expect(json(render(r.spec))).toBe(json(r));
     });
+  });
+});
+
+describe('Flux output of an ambient mesh', () => {
+  it.each(Object.keys(MODES) as ModeName[])('with %s, gives every chart the values of the cluster\'s Helm values file, as the writer writes it', (mode) => {
+    const { mesh, files } = synth(MODES[mode](AMBIENT));
+    const releases = parseObjects(files, (p) => p.startsWith('flux/control-planes/'));
+    for (const c of mesh.plan!.clusters) {
+      for (const stage of Object.keys(CHARTS) as HelmStage[]) {
+        const { chart, releaseName, valuesFile } = CHARTS[stage];
+        const hr = releases.filter((o) => o.file === `${fluxControlPlaneDir(c.name)}/${releaseName}.yaml`);
+        expect(hr.map((o) => `${o.kind}/${o.spec.chart.spec.chart}/${o.spec.releaseName}`), `${c.name} ${chart}`).toEqual([`HelmRelease/${chart}/${releaseName}`]);
+        expect(hr[0].spec.values, `${c.name} ${chart}`).toEqual(fileDocument(files, valuesFile(c.name)));
+      }
+    }
+  });
+
+  it.each(Object.keys(MODES) as ModeName[])('with %s, is Ready, and delivers the mesh objects, only once istio-cni and ztunnel are', (mode) => {
+    const r = render(MODES[mode](AMBIENT));
+    for (const flux of fluxes(r)) {
+      const order = readyOrder(r, flux.objects);
+      for (const c of r.plan.clusters.filter((k) => isHub(r) || k.name === flux.name)) {
+        const ks = find(flux.objects, c.name, 'control-plane');
+        expect(ks.spec.wait).toBe(true);
+        // Each chart has Helm's 5 minutes, in the worst case one after another.
+        expect(parseInt(ks.spec.timeout, 10)).toBeGreaterThanOrEqual(4 * 5);
+        for (const chart of ['cni', 'ztunnel'] as const) {
+          const hr = find(flux.objects, c.name, chart);
+          expect(order.precedes(find(flux.objects, c.name, 'namespace'), hr), `${c.name}: namespace before ${chart}\n${order.describe()}`).toBe(true);
+          expect(order.precedes(hr, find(flux.objects, c.name, 'mesh')), `${c.name}: ${chart} before the mesh objects\n${order.describe()}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives sidecar meshes no istio-cni or ztunnel HelmRelease', () => {
+    for (const [name, spec] of Object.entries(TOPOLOGIES).filter(([n]) => n !== 'ambient')) {
+      const charts = allObjects(render(spec)).filter((o) => o.kind === 'HelmRelease').map((o) => o.spec.chart.spec.chart);
+      expect(charts.length, name).toBeGreaterThan(0);
+      expect(charts.filter((c) => c === 'cni' || c === 'ztunnel'), name).toEqual([]);
+    }
   });
 });
 

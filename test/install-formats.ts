@@ -27,7 +27,7 @@ export function valuesByFormat(plan: MeshPlan, files: MeshFile[], cluster: strin
   };
   const withProfile = (profile: string | undefined, values: object) => ({ ...(profile === undefined ? {} : { profile }), ...values });
   const iop = fileDocument(files, istioOperatorPath(cluster));
-  const [sail] = parseObjects(files, (p) => p.startsWith(`${sailIstioDir(cluster)}/`));
+  const [sail] = parseObjects(files, (p) => p.startsWith(`${sailIstioDir(cluster)}/`)).filter((o) => o.kind === 'Istio');
   return {
     'IstioOperator': withProfile(iop.spec.profile, { meshConfig: iop.spec.meshConfig, ...iop.spec.values }),
     'Helm istiod values': fileDocument(files, helmIstiodValuesPath(cluster)),

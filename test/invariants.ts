@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ClusterRole, MeshFile, MeshPlan } from '../src';
+import { ClusterRole, DataPlaneMode, MeshFile, MeshPlan } from '../src';
 import { expectReadmeOrder } from './readme-order';
 import { appliedObjects, EmittedObject, fileDocument, find } from './support';
 
@@ -21,6 +21,7 @@ function istiodEntryService(objects: EmittedObject[]): EmittedObject | undefined
  * cross-cluster traffic work, and what one typo in a hand-written install breaks.
  */
 export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
+  const ambient = plan.dataPlaneMode === DataPlaneMode.AMBIENT;
   const objectsOf = new Map(plan.clusters.map((c) => [c.name, appliedObjects(files, c.name)]));
 
   for (const c of plan.clusters) {
@@ -61,21 +62,34 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
       expect(entry!.spec.type).toBe('LoadBalancer');
     } else {
       expect(ns?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBeUndefined();
-      expect(iop.spec.profile).toBeUndefined();
+      expect(iop.spec.profile).toBe(ambient ? 'ambient' : undefined);
+      // Ambient istiod must serve other networks through their gateways; ztunnel must know where it is.
+      expect(istiod.pilot?.env?.AMBIENT_ENABLE_MULTI_NETWORK).toBe(ambient && plan.clusters.length > 1 ? 'true' : undefined);
+      expect(istiod.ztunnel).toEqual(ambient ? { multiCluster: { clusterName: c.name }, network: c.network } : undefined);
       expect(istiod.global.externalIstiod === true).toBe(c.remotes.length > 0);
       // istiod's certificate must name the host remotes call it by.
       const byDns = c.remotes.length > 0 && isDnsName(c.discoveryAddress!);
       expect(istiod.pilot?.env?.ISTIOD_CUSTOM_HOST).toBe(byDns ? c.discoveryAddress : undefined);
       expect(istiodEntryService(objects) !== undefined, `${c.name} exposes istiod only if it serves remotes`).toBe(c.remotes.length > 0);
-      expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(plan.multiNetwork);
+      // Ambient gateways carry HBONE for services labelled global instead of exposing every `*.local` service.
+      expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(plan.multiNetwork && !ambient);
     }
 
     // Every primary reads every other cluster's API server; nobody else reads any.
     expect(c.readsApiServersOf).toEqual(c.role === ClusterRole.PRIMARY ? plan.clusters.filter((o) => o.name !== c.name).map((o) => o.name) : []);
 
+    // In ambient mode istiod deploys the gateway from a Gateway API Gateway, found by its network label and HBONE listener.
+    const ambientGateway = objects.find((o) => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(ambientGateway !== undefined, `${c.name} ambient east-west gateway`).toBe(ambient && plan.multiNetwork);
+    if (ambientGateway) {
+      expect(ambientGateway.spec.gatewayClassName).toBe('istio-east-west');
+      expect(ambientGateway.metadata.labels?.['topology.istio.io/network']).toBe(c.network);
+      expect(ambientGateway.spec.listeners.map((l: any) => `${l.protocol}:${l.port}:${l.tls?.mode}`)).toEqual(['HBONE:15008:Terminate']);
+    }
+
     // A gateway exists exactly where it is needed, and carries istiod's ports exactly where istiod is exposed on it.
     const gateway = find(objects, 'Service', 'istio-eastwestgateway');
-    const needsGateway = plan.multiNetwork || find(objects, 'Gateway', 'istiod-gateway') !== undefined;
+    const needsGateway = (plan.multiNetwork && !ambient) || find(objects, 'Gateway', 'istiod-gateway') !== undefined;
     expect(gateway !== undefined, `${c.name} east-west gateway`).toBe(needsGateway);
     if (gateway) {
       const exposesIstiod = find(objects, 'Gateway', 'istiod-gateway') !== undefined;
@@ -88,7 +102,9 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
   if (plan.multiNetwork) {
     for (const network of plan.networks) {
       const gateways = plan.clusters.flatMap((c) => objectsOf.get(c.name)!)
-        .filter((o) => o.kind === 'Service' && o.metadata.labels?.['topology.istio.io/network'] === network && servicePorts(o).includes(15443));
+        .filter((o) => o.metadata.labels?.['topology.istio.io/network'] === network && (ambient
+          ? o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-east-west'
+          : o.kind === 'Service' && servicePorts(o).includes(15443)));
       expect(gateways.length, `network ${network} has a gateway`).toBeGreaterThan(0);
     }
   }

@@ -5,6 +5,8 @@ import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issue
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { PushSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1alpha1/PushSecret';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Gateway as KubernetesGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
@@ -32,13 +34,13 @@ interface Validatable {
 }
 type ModelClass = new (data: any) => Validatable;
 
-/** The Sail Operator's `Istio`, checked against the CRD's schema as the API server would. */
-class SailIstio implements Validatable {
-  constructor(private readonly data: unknown) {}
+/** The Sail Operator's resources (`Istio`, `IstioCNI`, `ZTunnel`), checked against their CRD's schema as the API server would. */
+class SailResource implements Validatable {
+  constructor(private readonly data: { kind?: unknown }) {}
 
   public validate(): void {
     const errors = sailSchemaErrors(this.data);
-    if (errors.length > 0) throw new Error(`Istio: ${errors.join('; ')}`);
+    if (errors.length > 0) throw new Error(`${String(this.data.kind)}: ${errors.join('; ')}`);
   }
 }
 
@@ -62,12 +64,16 @@ export const MODELS: Record<string, ModelClass> = {
   'source.toolkit.fluxcd.io/v1/HelmRepository': HelmRepository,
   'helm.toolkit.fluxcd.io/v2/HelmRelease': HelmRelease,
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
-  'sailoperator.io/v1/Istio': SailIstio,
+  'sailoperator.io/v1/Istio': SailResource,
+  'sailoperator.io/v1/IstioCNI': SailResource,
+  'sailoperator.io/v1/ZTunnel': SailResource,
   'cert-manager.io/v1/Issuer': Issuer,
   'cert-manager.io/v1/Certificate': Certificate,
   'external-secrets.io/v1/ExternalSecret': ExternalSecret,
   'external-secrets.io/v1alpha1/PushSecret': PushSecret,
   'v1/Secret': Secret,
+  'v1/ConfigMap': ConfigMap,
+  'gateway.networking.k8s.io/v1/Gateway': KubernetesGateway,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
   'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,

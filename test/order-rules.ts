@@ -1,13 +1,14 @@
 import { expect } from 'vitest';
-import { ClusterRole, MeshPlan } from '../src';
+import { ClusterRole, DataPlaneMode, MeshPlan } from '../src';
 
 /**
  * What happens to a cluster during an install, whatever delivers it: its namespace exists
  * (with its network label and control-plane annotation), its CA secret exists, Istio's base
- * chart (CRDs) and istiod chart are in, its mesh objects are applied, and (for the cluster
- * being read) a primary holds its remote secret.
+ * chart (CRDs) and istiod chart are in (in an ambient mesh also its cni chart, the istio-cni
+ * node agent, and its ztunnel chart), its mesh objects are applied, and (for the cluster being
+ * read) a primary holds its remote secret.
  */
-export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'objects' | 'attached' | 'traffic' | 'monitoring';
+export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'istio-cni' | 'ztunnel' | 'objects' | 'attached' | 'traffic' | 'monitoring';
 
 export interface OrderEvent {
   readonly cluster: string;
@@ -43,6 +44,13 @@ export function requiredOrder(plan: MeshPlan): Precedence[] {
     );
     if (c.hasMeshObjects) {
       rules.push({ before: ev(n, 'istiod'), after: ev(n, 'objects'), why: 'Istio\'s CRDs and injector exist before its objects and gateway pods' });
+    }
+    if (plan.dataPlaneMode === DataPlaneMode.AMBIENT) {
+      rules.push(
+        { before: ev(n, 'namespace'), after: ev(n, 'istio-cni'), why: 'the node agent is installed into the existing istio-system namespace' },
+        { before: ev(n, 'istiod'), after: ev(n, 'ztunnel'), why: 'ztunnel gets its certificates and configuration from istiod' },
+        { before: ev(n, 'istio-cni'), after: ev(n, 'ztunnel'), why: 'ztunnel serves pods only once istio-cni sends it their traffic' },
+      );
     }
     for (const last of [...(c.hasTrafficPolicies ? ['traffic' as const] : []), ...(c.hasMonitoring ? ['monitoring' as const] : [])]) {
       rules.push({ before: ev(n, 'istiod'), after: ev(n, last), why: `istiod runs (and validates Istio objects) before the ${last} step` });

@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
-import { ClusterRole, contextVariable, helmBaseValuesPath, TrustMode, helmIstiodValuesPath, istioOperatorPath, MeshFile, MeshPlan } from '../src';
+import {
+  ClusterRole, contextVariable, DataPlaneMode, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath,
+  MeshFile, MeshPlan, TrustMode,
+} from '../src';
+import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../src/model/delivery-names';
 import { expectOrder, OrderEvent } from './order-rules';
 import { parseObjects } from './support';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
@@ -18,6 +22,25 @@ export interface ExecuteOptions {
   readonly markdown?: string;
   /** The versions helloworld answers with, per calling context; all versions by default. */
   readonly answers?: (context: string) => string[];
+  /** The containers of the sample pods, per context, as the ambient check lists them (`pod: init containers containers` lines); none by default. */
+  readonly samplePods?: (context: string) => string;
+}
+
+/** Where the Gateway API's CRDs are installed from. */
+const GATEWAY_API_CRDS = /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v\d+\.\d+\.\d+\/standard-install\.yaml$/;
+
+/** Each chart's values file. */
+const HELM_VALUES: Record<HelmStage, (cluster: string) => string> = {
+  [DeliveryStage.BASE]: helmBaseValuesPath, [DeliveryStage.ISTIOD]: helmIstiodValuesPath,
+  [DeliveryStage.CNI]: helmCniValuesPath, [DeliveryStage.ZTUNNEL]: helmZtunnelValuesPath,
+};
+
+/** The `helm upgrade --install` of one chart. */
+const helmInstall = (stage: HelmStage) => isCall('helm', 'upgrade', '--install', HELM_RELEASE_NAMES[stage], `istio/${HELM_CHART_NAMES[stage]}`);
+
+/** The charts each cluster installs, in the order of the delivery plan. */
+export function helmStagesOf(plan: MeshPlan, cluster: string): HelmStage[] {
+  return plan.delivery.steps.filter((s) => s.cluster === cluster && s.stage in HELM_VALUES).map((s) => s.stage as HelmStage);
 }
 
 /**
@@ -36,6 +59,19 @@ export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: 
     files: files.filter((f) => f.path !== 'README.md'),
     stubs: ['kubectl', 'istioctl', 'helm', 'curl', 'sleep', 'npx', 'openssl', 'argocd'],
     replies: [
+      // Empty clusters have no Gateway API: the README must install it.
+      {
+        cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('crd') && args.includes('gateways.gateway.networking.k8s.io'),
+        stderr: 'Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "gateways.gateway.networking.k8s.io" not found\n', exitCode: 1,
+      },
+      {
+        cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('pods') && args.includes('sample'),
+        stdout: (_args, _i, call) => options.samplePods?.(call.context ?? '') ?? '',
+      },
+      {
+        cmd: 'istioctl', match: (args) => args.includes('ztunnel-config'),
+        stdout: 'sample   helloworld-v1-6d5b8f7c9-x2x4z   10.1.0.7   node-1   None   HBONE\n',
+      },
       {
         cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('svc'),
         stdout: (_args, _i, call) => clusterOf.get(call.context ?? '')?.discoveryAddress ?? '198.51.100.200',
@@ -59,6 +95,31 @@ export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: 
   });
 }
 
+/**
+ * An ambient cluster's install: on both paths the node agents are waited for once the charts
+ * are in; the Gateway API CRDs come before istiod and the east-west gateway, which is waited
+ * for once applied. `installs` are the istioctl install and the last Helm install.
+ */
+function expectAmbientInstall(calls: StubCall[], cluster: string, hasObjects: boolean, installs: number[]) {
+  const ctx = contextOf(cluster);
+  const index = (from: number, predicate: (k: StubCall) => boolean) => calls.findIndex((k, i) => i > from && k.context === ctx && predicate(k));
+  const nodeAgents = (k: StubCall) => isCall('kubectl', '-n', 'istio-system', 'rollout', 'status')(k) &&
+    k.args.includes('daemonset/istio-cni-node') && k.args.includes('daemonset/ztunnel');
+  for (const installed of installs) {
+    const next = index(installed, (k) => k.cmd === 'istioctl' || k.cmd === 'helm' || nodeAgents(k));
+    expect(next >= 0 && nodeAgents(calls[next]), `${cluster}: the node agents are waited for after the install (call #${installed})`).toBe(true);
+  }
+  if (!hasObjects) return;
+  const objects = index(-1, (k) => isCall('kubectl', 'apply')(k) && k.args.includes(`clusters/${cluster}/mesh/`));
+  const crds = index(-1, (k) => isCall('kubectl', 'apply', '--server-side', '-f')(k) && GATEWAY_API_CRDS.test(k.args.at(-1)!));
+  expect(crds, `${cluster}: the Gateway API CRDs are installed`).toBeGreaterThanOrEqual(0);
+  expect(crds, `${cluster}: the Gateway API CRDs come before istiod, which then provides the istio-east-west class`).toBeLessThan(Math.min(...installs));
+  expect(crds, `${cluster}: the Gateway API CRDs come before the east-west gateway`).toBeLessThan(objects);
+  const programmed = index(objects, isCall('kubectl', '-n', 'istio-system', 'wait', 'gateway/istio-eastwestgateway'));
+  expect(programmed, `${cluster}: the east-west gateway is waited for once applied`).toBeGreaterThan(objects);
+  expect(calls[programmed].args).toContain('--for=condition=Programmed');
+}
+
 const remoteSecretOf = (call: StubCall) => /# remote secret of (\S+)/.exec(call.stdin ?? '')?.[1];
 
 /**
@@ -79,13 +140,13 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
     return i < 0 ? undefined : i;
   };
   const applies = (dir: string) => (c: StubCall) => isCall('kubectl', 'apply')(c) && c.args.includes(dir);
-  const paths: Record<'istioctl' | 'helm', (ctx: string, what: 'base' | 'istiod') => number | undefined> = {
-    // istioctl installs the CRDs, then istiod, in one command.
-    istioctl: (ctx, what) => {
+  const paths: Record<'istioctl' | 'helm', (ctx: string, stage: HelmStage) => number | undefined> = {
+    // istioctl installs the CRDs, then istiod, then (ambient profile) istio-cni and ztunnel, in one command.
+    istioctl: (ctx, stage) => {
       const i = first(ctx, isCall('istioctl', 'install'));
-      return i === undefined ? undefined : i + (what === 'istiod' ? 0.5 : 0);
+      return i === undefined ? undefined : i + Object.keys(HELM_VALUES).indexOf(stage) / 4;
     },
-    helm: (ctx, what) => first(ctx, what === 'base' ? isCall('helm', 'upgrade', '--install', 'istio-base', 'istio/base') : isCall('helm', 'upgrade', '--install', 'istiod', 'istio/istiod')),
+    helm: (ctx, stage) => first(ctx, helmInstall(stage)),
   };
   for (const path of ['istioctl', 'helm'] as const) {
     const time = (e: OrderEvent): number | undefined => {
@@ -113,7 +174,10 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
           }
           return undefined;
         }
-        case 'base': case 'istiod': return paths[path](ctx, e.what);
+        case 'base': return paths[path](ctx, DeliveryStage.BASE);
+        case 'istiod': return paths[path](ctx, DeliveryStage.ISTIOD);
+        case 'istio-cni': return paths[path](ctx, DeliveryStage.CNI);
+        case 'ztunnel': return paths[path](ctx, DeliveryStage.ZTUNNEL);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
         case 'traffic': case 'monitoring': return first(ctx, applies(`clusters/${e.cluster}/${e.what}/`));
         case 'attached': {
@@ -147,14 +211,22 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
     expect(calls.some((k) => k.context === contextOf(c.name) && k.args.some((a) => a.endsWith('/cacerts.yaml'))), `${c.name} gets no cacerts`).toBe(false);
   }
 
+  const ambient = plan.dataPlaneMode === DataPlaneMode.AMBIENT;
   for (const c of plan.clusters) {
     const ctx = contextOf(c.name);
-    const istioctl = calls.find((k) => k.context === ctx && isCall('istioctl', 'install')(k))!;
-    expect(istioctl.args).toContain(istioOperatorPath(c.name));
-    const helmBase = calls.find((k) => k.context === ctx && isCall('helm', 'upgrade', '--install', 'istio-base', 'istio/base')(k))!;
-    const helmIstiod = calls.find((k) => k.context === ctx && isCall('helm', 'upgrade', '--install', 'istiod', 'istio/istiod')(k))!;
-    expect(helmBase.args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', helmBaseValuesPath(c.name)]));
-    expect(helmIstiod.args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', helmIstiodValuesPath(c.name)]));
+    const istioctl = calls.findIndex((k) => k.context === ctx && isCall('istioctl', 'install')(k));
+    expect(calls[istioctl]?.args, `${c.name}: istioctl installs it`).toContain(istioOperatorPath(c.name));
+    // Every chart of the plan, with its version and values, in the plan's order; the ambient charts only in an ambient mesh.
+    const stages = helmStagesOf(plan, c.name);
+    expect(stages.includes(DeliveryStage.ZTUNNEL), `${c.name} installs ztunnel`).toBe(ambient);
+    const helm = stages.map((stage) => calls.findIndex((k) => k.context === ctx && helmInstall(stage)(k)));
+    stages.forEach((stage, i) => {
+      expect(helm[i], `${c.name}: helm installs ${HELM_RELEASE_NAMES[stage]}`).toBeGreaterThanOrEqual(0);
+      expect(calls[helm[i]].args).toEqual(expect.arrayContaining(['--version', plan.istioVersion, '-f', HELM_VALUES[stage](c.name)]));
+    });
+    expect(helm, `${c.name}: the charts are installed in the order of the plan (${stages.join(', ')})`).toEqual([...helm].sort((a, b) => a - b));
+    expect(calls.filter((k) => k.context === ctx && k.cmd === 'helm' && k.args[0] === 'upgrade').length, `${c.name}: no other chart`).toBe(stages.length);
+    if (ambient) expectAmbientInstall(calls, c.name, c.hasMeshObjects, [istioctl, Math.max(...helm)]);
     if (c.hasMeshObjects) expect(first(ctx, applies(`clusters/${c.name}/mesh/`)), `${c.name}: its mesh objects are applied`).toBeDefined();
 
     // Every primary holds the remote secret of exactly the clusters it reads.

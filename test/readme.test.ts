@@ -1,17 +1,23 @@
 /**
  * The generated README is a program: these tests run it, with stand-ins for the cluster
  * tools, and check what it does for small meshes (explicit commands) and large ones
- * (a table of clusters and loops), how its verification behaves, and that it grows
- * linearly with the number of clusters.
+ * (a table of clusters and loops), in sidecar and ambient mode, how its verification
+ * behaves, and that it grows linearly with the number of clusters.
  */
 import { describe, expect, it } from 'vitest';
-import { EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, FluxMode, MeshSpec, verificationCallBound } from '../src';
+import { DataPlaneMode, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, FluxMode, MeshFile, MeshSpec, verificationCallBound } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
+import { gatewayApiVersion } from '../src/render/readme';
 import { expectMeshInvariants } from './invariants';
-import { contextOf, executeReadme } from './readme-order';
-import { formatRun, isCall } from './readme-shell';
+import { contextOf, executeReadme, expectReadmeOrder } from './readme-order';
+import { argsWithoutContext, formatRun, isCall, ReadmeRun } from './readme-shell';
 import { LOOPED, MIXED_MESH, synth } from './support';
 
+/** Ambient mode across three primaries on two networks, cluster1 and cluster2 sharing one. */
+const AMBIENT: MeshSpec = {
+  dataPlaneMode: DataPlaneMode.AMBIENT, istioVersion: '1.30.3',
+  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+};
 
 describe('a large mesh\'s README', () => {
   it('is driven by a table of clusters and loops', () => {
@@ -52,6 +58,7 @@ describe('every section of the README', () => {
     ['a large mesh', LOOPED],
     ['a small mesh delivered with Argo CD, Flux (hub) and the Sail Operator', { ...MIXED_MESH, ...DELIVERED }],
     ['a large mesh delivered with Flux in every cluster', { ...LOOPED, delivery: { repository: DELIVERED.delivery!.repository, flux: { mode: FluxMode.PER_CLUSTER } } }],
+    ['an ambient mesh delivered with Argo CD, Flux (hub) and the Sail Operator', { ...AMBIENT, delivery: DELIVERED.delivery }],
   ])('runs to the end for %s, troubleshooting, upgrade, pruning, uninstall and delivery included', async (_name, spec) => {
     const { mesh, files } = synth(spec);
     const run = await executeReadme(mesh.plan!, files);
@@ -151,5 +158,83 @@ describe('the delivery sections of the README', () => {
     const views = run.calls.filter(isCall('kubectl', 'config', 'view'));
     expect(views.map((c) => c.context)).toEqual(mesh.plan!.clusters.map((c) => contextOf(c.name)));
     expect(run.calls.some((c) => c.context === 'ctx-flux' && c.args.includes('flux/hub/'))).toBe(true);
+  });
+});
+
+const readmeOf = (files: MeshFile[]) => files.find((f) => f.path === 'README.md')!.content;
+/** The Helm releases a run installs or deletes in one cluster, in order. */
+const helmReleases = (run: ReadmeRun, context: string, verb: 'upgrade' | 'uninstall') =>
+  run.calls.filter((c) => c.context === context && isCall('helm', verb)(c)).map((c) => c.args[verb === 'upgrade' ? 2 : 1]);
+
+describe('an ambient mesh\'s README', () => {
+  const { mesh, files } = synth(AMBIENT);
+  const plan = mesh.plan!;
+  const readme = readmeOf(files);
+
+  it('installs every cluster on the istioctl and the Helm path in an order that works on empty clusters', async () => {
+    await expectReadmeOrder(plan, files);
+  });
+
+  it('runs to the end: ambient checks instead of sidecar ones, and an uninstall in the reverse order of the charts', async () => {
+    const run = await executeReadme(plan, files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    for (const c of plan.clusters) {
+      const ctx = contextOf(c.name);
+      expect(helmReleases(run, ctx, 'upgrade').slice(0, 4)).toEqual(['istio-base', 'istiod', 'istio-cni', 'ztunnel']);
+      expect(helmReleases(run, ctx, 'uninstall')).toEqual(['ztunnel', 'istio-cni', 'istiod', 'istio-base']);
+      expect(run.stdout).toContain(`${ctx}: no pod of sample has a sidecar`);
+      expect(run.stdout).toContain(`${ctx}: all 3 versions answered`);
+    }
+    // Nothing that only sidecars answer: no proxy-config, proxy-status or injection restarts.
+    expect(run.calls.filter((c) => c.cmd === 'istioctl' && /^proxy-|^x$/.test(argsWithoutContext(c.args)[0]))).toEqual([]);
+    expect(run.calls.some((c) => isCall('istioctl', 'ztunnel-config', 'services')(c))).toBe(true);
+    expect(readme).not.toMatch(/istio-injection=enabled|rollout restart deployment -n <namespace>|15443/);
+  });
+
+  it('fails the verification where a pod runs a sidecar, naming it', async () => {
+    const verify = readme.slice(readme.indexOf('Run the commands below'), readme.indexOf('## Troubleshooting'))
+      .replace(/^## \d+\. Create the istio-system[\s\S]*(?=## \d+\. Verify)/m, '');
+    const run = await executeReadme(plan, files, {
+      markdown: verify,
+      samplePods: (ctx) => (ctx === contextOf('cluster2') ? 'helloworld-v2-5d8f: istio-init helloworld istio-proxy\ncurl-7c9f:  curl\n' : 'curl-7c9f:  curl\n'),
+    });
+    expect(run.ok).toBe(false);
+    expect(run.stderr).toContain('helloworld-v2-5d8f: istio-init helloworld istio-proxy');
+    expect(run.stderr).toContain(`${contextOf('cluster2')}: these pods have a sidecar`);
+  });
+
+  it('says what ambient multicluster supports in the mesh\'s release, and installs the Gateway API CRDs that release goes with', () => {
+    expect(readme).toContain('# Istio mesh `mesh1`: multi-primary, 2 networks, ambient mode');
+    expect(readme).toContain('In Istio 1.30.3 ambient multicluster is beta');
+    expect(readme).toContain('`istio.io/global=true`');
+    expect(readme).toContain('no waypoint proxies');
+    expect(readme).toContain('cluster1 and cluster2 on `network1`');
+    expect(readme).toContain('/gateway-api/releases/download/v1.5.1/standard-install.yaml');
+    const alpha = readmeOf(synth({ ...AMBIENT, istioVersion: '1.27.2' }).files);
+    expect(alpha).toContain('In Istio 1.27.2 ambient multicluster is alpha');
+    expect(alpha).toContain('Istio advises against alpha features in production');
+    expect(alpha).toContain('/download/v1.3.0/standard-install.yaml');
+    expect(gatewayApiVersion(28)).toBe('v1.4.0');
+    expect(gatewayApiVersion(31)).toBe('v1.5.1');
+  });
+
+  it('does the same for a large mesh, with loops', async () => {
+    const spec: MeshSpec = {
+      ...AMBIENT,
+      clusters: Array.from({ length: EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS + 2 }, (_, i) => ({ name: `c${i + 1}`, network: `network${(i % 3) + 1}` })),
+    };
+    const large = synth(spec);
+    expect(readmeOf(large.files)).toContain('for c in "${CLUSTERS[@]}"; do');
+    await expectReadmeOrder(large.mesh.plan!, large.files);
+    const run = await executeReadme(large.mesh.plan!, large.files);
+    expect(run.ok, formatRun(run)).toBe(true);
+    expect(helmReleases(run, contextOf('c7'), 'uninstall')).toEqual(['ztunnel', 'istio-cni', 'istiod', 'istio-base']);
+  });
+});
+
+describe('a sidecar mesh\'s README', () => {
+  it('has nothing of ambient mode', () => {
+    const readme = readmeOf(synth(MIXED_MESH).files);
+    expect(readme).not.toMatch(/ztunnel|istio-cni|Gateway API|## Ambient mode|istio\.io\/global/);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The Sail Operator's `Istio` schema, validated with ajv against the CRD's OpenAPI schema, which
- * scripts/import-sail-schema.ts takes into test/fixtures at import time (never from ../shared here).
+ * The Sail Operator's `Istio`, `IstioCNI` and `ZTunnel` schemas, validated with ajv against the
+ * CRDs' OpenAPI schemas, which scripts/import-sail-schema.ts takes into test/fixtures at import
+ * time (never from ../shared here).
  */
 import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'fs';
@@ -33,15 +34,31 @@ function asApiServerSchema(node: unknown): unknown {
   return schema;
 }
 
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sail-istio.schema.json'), 'utf8')) as Schema;
+/** The kinds with a fixture, and their files. */
+const FIXTURES = { Istio: 'sail-istio.schema.json', IstioCNI: 'sail-istiocni.schema.json', ZTunnel: 'sail-ztunnel.schema.json' };
+export type SailKind = keyof typeof FIXTURES;
+
+/** A kind's schema as the fixture holds it (the CRD's, without descriptions). */
+export function sailSchemaFixture(kind: SailKind): Schema {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', FIXTURES[kind]), 'utf8')) as Schema;
+}
+
 const ajv = new Ajv({ strict: false, allErrors: true });
 // Formats the API server knows and ajv does not: the integers' types already check them, and
 // `date-time` is only in the status, which the operator writes.
 for (const format of ['int32', 'int64', 'date-time']) ajv.addFormat(format, true);
-const validateIstio: ValidateFunction = ajv.compile(asApiServerSchema(fixture) as Schema);
+const validators = new Map<string, ValidateFunction>(
+  (Object.keys(FIXTURES) as SailKind[]).map((kind) => [kind, ajv.compile(asApiServerSchema(sailSchemaFixture(kind)) as Schema)]));
 
-/** What the API server would refuse (or silently prune) in an `Istio` object; empty when valid. */
+/**
+ * What the API server would refuse (or silently prune) in an `Istio`, `IstioCNI` or `ZTunnel`
+ * object, by its kind; empty when valid. The CRDs' CEL rules are not checked (`metadata.name`
+ * must be `default` for IstioCNI and ZTunnel: the tests check that themselves).
+ */
 export function sailSchemaErrors(obj: unknown): string[] {
-  return validateIstio(obj) ? [] : (validateIstio.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  const kind = (obj as { kind?: unknown } | null)?.kind;
+  const validate = validators.get(String(kind));
+  if (validate === undefined) return [`no Sail Operator schema for kind ${String(kind)}`];
+  return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
 

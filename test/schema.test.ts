@@ -63,7 +63,11 @@ function meshes(): Array<[string, MeshFile[]]> {
 
 /** The names Istio's own manifests use, per kind; IstioOperators are named after their cluster. */
 const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
-  'v1/Namespace': ['istio-system', 'sample'],
+  // Sail installs ambient's node agent and ztunnel in namespaces of their own.
+  'v1/Namespace': ['istio-system', 'sample', 'istio-cni', 'ztunnel'],
+  // An ambient mesh's east-west gateway: the Gateway API Gateway istiod deploys it from, and its overlays.
+  'gateway.networking.k8s.io/v1/Gateway': ['istio-eastwestgateway'],
+  'v1/ConfigMap': ['istio-eastwestgateway-options'],
   'v1/ServiceAccount': ['istio-eastwestgateway', 'curl', 'sleep'],
   'v1/Service': ['istio-eastwestgateway', 'istiod-external', 'helloworld', 'curl', 'sleep'],
   'rbac.authorization.k8s.io/v1/Role': ['istio-eastwestgateway'],
@@ -80,10 +84,10 @@ const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   'monitoring.coreos.com/v1/PodMonitor': ['istio-eastwestgateway', 'istio-sidecars'],
   'monitoring.coreos.com/v1/PrometheusRule': [/^istio-multicluster-(control-plane|eastwest-gateway|remote-proxies)$/],
   // The delivery objects are ours: named after the mesh, and for a cluster's steps after the cluster and step.
-  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|trust|istio-base|istiod|credentials|remote-secrets|mesh|traffic|monitoring)$/],
+  'argoproj.io/v1alpha1/Application': [/^[a-z0-9-]+-(root|namespace|trust|istio-base|istiod|istio-cni|ztunnel|credentials|remote-secrets|mesh|traffic|monitoring)$/],
   'source.toolkit.fluxcd.io/v1/GitRepository': [/^[a-z0-9-]+-repository$/],
   'source.toolkit.fluxcd.io/v1/HelmRepository': [/^[a-z0-9-]+-istio-charts$/],
-  'helm.toolkit.fluxcd.io/v2/HelmRelease': [/^[a-z0-9-]+-(istio-base|istiod)$/],
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': [/^[a-z0-9-]+-(istio-base|istiod|istio-cni|ztunnel)$/],
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': [/^[a-z0-9-]+-(namespace|trust|control-plane|credentials|remote-secrets|mesh|traffic|monitoring)$/],
   // cert-manager's: the root's Issuer (and its Secret, from the store), and the Certificate into Istio's cacerts.
   'cert-manager.io/v1/Issuer': ['istio-root-ca'],
@@ -94,6 +98,8 @@ const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   'external-secrets.io/v1/ExternalSecret': ['istio-root-ca', /^istio-remote-secret-[a-z0-9-]+$/],
   // The Sail Operator's documented name for a cluster's one Istio.
   'sailoperator.io/v1/Istio': ['default'],
+  'sailoperator.io/v1/IstioCNI': ['default'],
+  'sailoperator.io/v1/ZTunnel': ['default'],
 };
 
 /** The hash cdk8s appends to generated names (`<path>-c8a1b2c3`). */
@@ -126,8 +132,9 @@ describe('every emitted object validates against its schema', () => {
   it.each(MESHES)('%s: Helm values files are skipped by path, and are the only files skipped', (_name, files) => {
     const { objects, helmValues } = documentsOf(files);
     const clusters = new Set(files.filter((f) => f.path.startsWith('install/')).map((f) => f.path.split('/')[1]));
-    // base and istiod values for every cluster, each a single plain map without apiVersion/kind
-    expect(new Set(helmValues.map((d) => d.file)).size).toBe(2 * clusters.size);
+    // base and istiod values for every cluster (and in an ambient mesh cni and ztunnel), each a single plain map without apiVersion/kind
+    const charts = files.some((f) => f.path.endsWith('/helm/ztunnel.values.yaml')) ? 4 : 2;
+    expect(new Set(helmValues.map((d) => d.file)).size).toBe(charts * clusters.size);
     for (const { file, object } of helmValues) {
       expect(object, file).toBeTypeOf('object');
       expect(object, file).not.toHaveProperty('kind');
@@ -263,7 +270,7 @@ describe('the validator', () => {
   });
 
   it('rejects a kind with no registered model', () => {
-    expect(() => validateObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } })).toThrow(/no schema registered for v1\/ConfigMap/);
+    expect(() => validateObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })).toThrow(/no schema registered for v1\/Pod/);
     expect(() => validateObject({ apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'g' } }))
       .toThrow(/no schema registered for networking.istio.io\/v1beta1\/Gateway/);
   });

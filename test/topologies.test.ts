@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ClusterSpec, IstiodExposure, MeshSpec, planMesh, seedTopologies, Topology } from '../src';
+import { ClusterSpec, DataPlaneMode, IstiodExposure, MeshSpec, planMesh, seedTopologies, Topology } from '../src';
 import { expectMeshInvariants } from './invariants';
 import { appliedObjects, EmittedObject, fileDocument, find, MIXED_MESH, renderSeedFiles, synth, verifyObjects } from './support';
 
@@ -83,12 +83,36 @@ describe('the four topologies of Istio\'s multicluster guide', () => {
   });
 
   it.each(Object.keys(seeds))('%s: cluster i runs helloworld-v<i>, and every cluster has the helloworld Service and a client', (name) => {
-    for (const [i, cluster] of ['cluster1', 'cluster2'].entries()) {
+    const ambient = seeds[name].plan!.dataPlaneMode === DataPlaneMode.AMBIENT;
+    for (const [i, cluster] of seeds[name].plan!.clusters.map((c) => c.name).entries()) {
       const objects = verifyObjects(seedFiles[name], cluster);
       expect(kinds(objects)).toEqual([
         'Namespace/sample', 'Service/helloworld', `Deployment/helloworld-v${i + 1}`, 'ServiceAccount/curl', 'Service/curl', 'Deployment/curl',
       ]);
-      expect(find(objects, 'Namespace', 'sample')!.metadata.labels!['istio-injection']).toBe('enabled');
+      // Sidecars are injected into the labelled namespace; ambient enrolls it, and only a global service is seen across clusters.
+      expect(find(objects, 'Namespace', 'sample')!.metadata.labels).toMatchObject(
+        ambient ? { 'istio.io/dataplane-mode': 'ambient' } : { 'istio-injection': 'enabled' });
+      expect(find(objects, 'Service', 'helloworld')!.metadata.labels!['istio.io/global']).toBe(ambient ? 'true' : undefined);
+    }
+  });
+});
+
+describe('ambient multi-primary on several networks (beyond the seeds)', () => {
+  it('every cluster a primary with a Gateway API east-west gateway for its network, istio-cni and ztunnel in its install', () => {
+    const files = seedFiles['ambient-multi-network'];
+    for (const [cluster, network] of [['cluster1', 'network1'], ['cluster2', 'network1'], ['cluster3', 'network2']]) {
+      const objects = appliedObjects(files, cluster);
+      expect(kinds(objects)).toEqual(['Namespace/istio-system', 'ConfigMap/istio-eastwestgateway-options', 'Gateway/istio-eastwestgateway']);
+      expect(find(objects, 'Namespace', 'istio-system')!.metadata.labels!['topology.istio.io/network']).toBe(network);
+      const gateway = find(objects, 'Gateway', 'istio-eastwestgateway')!;
+      expect([gateway.apiVersion, gateway.spec.gatewayClassName, gateway.metadata.labels!['topology.istio.io/network']])
+        .toEqual(['gateway.networking.k8s.io/v1', 'istio-east-west', network]);
+      const iop = fileDocument(files, `install/${cluster}/istio-operator.yaml`);
+      expect(iop.spec.profile).toBe('ambient');
+      expect(iop.spec.values.global).toEqual({ meshID: 'mesh1', multiCluster: { clusterName: cluster }, network });
+      expect(iop.spec.values.pilot.env).toEqual({ AMBIENT_ENABLE_MULTI_NETWORK: 'true' });
+      expect(fileDocument(files, `install/${cluster}/helm/ztunnel.values.yaml`)).toMatchObject({ multiCluster: { clusterName: cluster }, network });
+      expect(fileDocument(files, `install/${cluster}/helm/cni.values.yaml`)).toMatchObject({ profile: 'ambient' });
     }
   });
 });

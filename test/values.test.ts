@@ -61,9 +61,13 @@ describe.each(cases)('the install values of %s', (_name, plan, files) => {
     expect(fluxIstiod.spec.values, 'Flux istiod values').toEqual(model);
     expect(fluxBase.spec.values ?? {}, 'Flux base values').toEqual(baseModel);
 
-    const sail = parseObjects(files, (p) => p.startsWith(`${sailIstioDir(name)}/`));
+    const sail = parseObjects(files, (p) => p.startsWith(`${sailIstioDir(name)}/`)).filter((o) => o.kind === 'Istio');
     expect(sail).toHaveLength(1);
-    expect(sail[0].spec.values, 'Sail spec.values').toEqual(withoutProfile);
+    // Sail installs ztunnel from a ZTunnel resource of its own, in the `ztunnel` namespace, which istiod must then trust.
+    const { ztunnel, ...sailValues } = withoutProfile;
+    const sailExpected = ztunnel === undefined ? withoutProfile
+      : { ...sailValues, pilot: { ...sailValues.pilot, trustedZtunnelNamespace: 'ztunnel' } };
+    expect(sail[0].spec.values, 'Sail spec.values').toEqual(sailExpected);
     expect(sail[0].spec.profile, 'Sail spec.profile').toBe(profile);
   });
 });

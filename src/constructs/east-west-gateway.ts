@@ -4,12 +4,10 @@ import { DEFAULT_ISTIO_VERSION, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIst
 import { LoadBalancerOptions } from '../model/mesh-spec';
 import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems, tcpServicePort } from './service-helpers';
 import {
-  CROSS_NETWORK_PORT, EASTWEST_GATEWAY_NAME, gatewaySelectorLabels, ISTIO_SYSTEM_NAMESPACE,
+  CROSS_NETWORK_PORT, DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, gatewaySelectorLabels, ISTIO_SYSTEM_NAMESPACE,
   ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT, NETWORK_LABEL, STATUS_PORT,
 } from './istio-names';
 
-/** The label by which ambient mode's CNI and ztunnel leave a pod alone when its value is `none`. */
-const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 
 /** What Istio's `gateway` chart renders differently from one minor release to the next. */
 interface GatewayChartTraits {
@@ -37,32 +35,12 @@ function gatewayChartTraits(version: IstioVersion | string): GatewayChartTraits 
   return { ambientOptOut: minor >= 25, fixedProxyUser: minor <= 29 };
 }
 
-/** Properties of {@link EastWestGateway}. */
-export interface EastWestGatewayProps extends LoadBalancerOptions {
-  /**
-   * The Istio release the gateway runs with, such as `1.29.3` or `1.29`. The objects follow
-   * Istio's `gateway` chart of that minor release where it changed between releases (the
-   * proxy's user and group up to 1.29, the `istio.io/dataplane-mode: none` label from 1.25);
-   * releases newer than 1.31 render as 1.31.
-   * @default DEFAULT_ISTIO_VERSION
-   */
-  readonly istioVersion?: string;
-
-  /**
-   * The network this gateway serves, in a mesh of several networks. Sets the
-   * `topology.istio.io/network` label (by which istiod finds the network's gateway)
-   * and the proxy's `ISTIO_META_REQUESTED_NETWORK_VIEW`.
-   * @default - single network: neither is set
-   */
-  readonly network?: string;
-
-  /**
-   * Whether the gateway also carries istiod's ports, 15012 (xDS) and 15017 (webhooks),
-   * so that remote clusters reach the control plane through it.
-   * @default false
-   */
-  readonly exposeIstiod?: boolean;
-
+/**
+ * What an east-west gateway takes however it is deployed (from Istio's `gateway` chart, or by
+ * istiod from a Gateway API `Gateway` in an ambient mesh): its replicas and their spread, its
+ * name and namespace, and its LoadBalancer Service's settings.
+ */
+export interface EastWestGatewayCommonProps extends LoadBalancerOptions {
   /**
    * Minimum number of replicas, the HorizontalPodAutoscaler's floor. Above 1, a
    * PodDisruptionBudget keeps one replica up during voluntary disruptions such as node
@@ -73,7 +51,7 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
 
   /**
    * Maximum number of replicas, the HorizontalPodAutoscaler's ceiling.
-   * @default 5
+   * @default 5, or `minReplicas` when that is larger
    */
   readonly maxReplicas?: number;
 
@@ -97,6 +75,34 @@ export interface EastWestGatewayProps extends LoadBalancerOptions {
    * @default 'istio-system'
    */
   readonly namespace?: string;
+
+}
+
+/** Properties of {@link EastWestGateway}. */
+export interface EastWestGatewayProps extends EastWestGatewayCommonProps {
+  /**
+   * The Istio release the gateway runs with, such as `1.29.3` or `1.29`. The objects follow
+   * Istio's `gateway` chart of that minor release where it changed between releases (the
+   * proxy's user and group up to 1.29, the `istio.io/dataplane-mode: none` label from 1.25);
+   * releases newer than 1.31 render as 1.31.
+   * @default DEFAULT_ISTIO_VERSION
+   */
+  readonly istioVersion?: string;
+
+  /**
+   * The network this gateway serves, in a mesh of several networks. Sets the
+   * `topology.istio.io/network` label (by which istiod finds the network's gateway)
+   * and the proxy's `ISTIO_META_REQUESTED_NETWORK_VIEW`.
+   * @default - single network: neither is set
+   */
+  readonly network?: string;
+
+  /**
+   * Whether the gateway also carries istiod's ports, 15012 (xDS) and 15017 (webhooks),
+   * so that remote clusters reach the control plane through it.
+   * @default false
+   */
+  readonly exposeIstiod?: boolean;
 
   /**
    * Extra labels for every object of the gateway. An `istio.io/dataplane-mode` label here

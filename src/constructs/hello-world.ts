@@ -31,6 +31,12 @@ export interface HelloWorldProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Extra labels for the Service alone, such as `istio.io/global: "true"` in an ambient mesh.
+   * @default - none
+   */
+  readonly serviceLabels?: Record<string, string>;
 }
 
 /**
@@ -47,7 +53,7 @@ export class HelloWorld extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? 'sample';
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: 'helloworld', namespace, labels: { ...props.labels, app: 'helloworld', service: 'helloworld' } },
+      metadata: { name: 'helloworld', namespace, labels: { ...props.labels, ...props.serviceLabels, app: 'helloworld', service: 'helloworld' } },
       spec: {
         ports: [{ port: HELLOWORLD_PORT, name: 'http', targetPort: k8s.IntOrString.fromNumber(HELLOWORLD_PORT), protocol: 'TCP' }],
         selector: { app: 'helloworld' },

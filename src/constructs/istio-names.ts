@@ -8,6 +8,14 @@ export const NETWORK_LABEL = 'topology.istio.io/network';
 /** The namespace annotation naming the primaries whose istiod manages a remote cluster. */
 export const CONTROL_PLANE_CLUSTERS_ANNOTATION = 'topology.istio.io/controlPlaneClusters';
 
+/** The namespace or pod label that enrolls workloads in ambient mode (`ambient`) or keeps them out (`none`). */
+export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+/**
+ * The Service label that makes a service of an ambient mesh reachable from other clusters: the
+ * ambient profile's `serviceScopeConfigs` give services with `istio.io/global: "true"` the GLOBAL scope.
+ */
+export const GLOBAL_SERVICE_LABEL = 'istio.io/global';
+
 export const STATUS_PORT = 15021;
 /** mTLS traffic between networks (AUTO_PASSTHROUGH). */
 export const CROSS_NETWORK_PORT = 15443;

@@ -83,8 +83,9 @@ export const EXAMPLE_API_SERVERS: Record<string, string> = {
 
 /**
  * The descriptions of the four topologies of Istio's multicluster guide, with the guide's
- * names (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), keyed by directory name,
- * each delivered with kubectl, Argo CD, Flux and the Sail Operator. Plain data, new on every
+ * names (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), and of an ambient mesh over
+ * several networks, keyed by directory name, each delivered with kubectl, Argo CD, Flux and the
+ * Sail Operator. Plain data, new on every
  * call; `examples/<name>.yaml` holds the same descriptions as mesh files (a test compares them).
  */
 export function seedTopologySpecs(): Record<string, MeshSpec> {
@@ -119,11 +120,21 @@ export function seedTopologySpecs(): Record<string, MeshSpec> {
       ...gitOpsCredentials(),
       ...seed001DayTwo(),
     }),
+    // Beyond the seeds: ambient mode across three clusters, two of which share a network.
+    'ambient-multi-network': Topology.ambientMultiNetwork({
+      clusters: [
+        { name: 'cluster1', network: 'network1' },
+        { name: 'cluster2', network: 'network1' },
+        { name: 'cluster3', network: 'network2' },
+      ],
+      ...exampleDelivery('ambient-multi-network'),
+      monitoring: {},
+    }),
   };
 }
 
 /**
- * The four topologies of {@link seedTopologySpecs} as meshes in `scope`, each with its
+ * The topologies of {@link seedTopologySpecs} as meshes in `scope`, each with its
  * directory name as construct id.
  */
 export function seedTopologies(scope: Construct): Record<string, IstioMulticlusterMesh> {

@@ -15,6 +15,10 @@ export enum DeliveryStage {
   BASE = 'istio-base',
   /** Istio's `istiod` chart: istiod on a primary, the remote profile's webhook and Service on a remote. */
   ISTIOD = 'istiod',
+  /** In an ambient mesh: Istio's `cni` chart, the `istio-cni` node agent that sends pods' traffic to ztunnel. */
+  CNI = 'istio-cni',
+  /** In an ambient mesh: Istio's `ztunnel` chart, the per-node proxy that carries the pods' traffic (after istiod and CNI). */
+  ZTUNNEL = 'ztunnel',
   /** With External Secrets: the cluster's reader token, published to the store for the primaries that read it. */
   CREDENTIALS = 'credentials',
   /** With External Secrets: a primary's remote secrets, rendered from the store, one per cluster it reads. */
@@ -41,7 +45,20 @@ export function longestDeliveryObjectName(meshId: string, cluster: string): stri
 }
 
 /** The Helm release names in each cluster: the same as the kubectl path's, so that either path sees one release. */
-export const HELM_RELEASE_NAMES: Record<DeliveryStage.BASE | DeliveryStage.ISTIOD, string> = {
+export const HELM_RELEASE_NAMES: Record<HelmStage, string> = {
   [DeliveryStage.BASE]: 'istio-base',
   [DeliveryStage.ISTIOD]: 'istiod',
+  [DeliveryStage.CNI]: 'istio-cni',
+  [DeliveryStage.ZTUNNEL]: 'ztunnel',
+};
+
+/** The stages that install one of Istio's Helm charts. */
+export type HelmStage = DeliveryStage.BASE | DeliveryStage.ISTIOD | DeliveryStage.CNI | DeliveryStage.ZTUNNEL;
+
+/** The name of each stage's chart in Istio's Helm repository. */
+export const HELM_CHART_NAMES: Record<HelmStage, string> = {
+  [DeliveryStage.BASE]: 'base',
+  [DeliveryStage.ISTIOD]: 'istiod',
+  [DeliveryStage.CNI]: 'cni',
+  [DeliveryStage.ZTUNNEL]: 'ztunnel',
 };

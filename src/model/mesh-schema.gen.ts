@@ -28,6 +28,10 @@ export const MESH_SPEC_SCHEMA = {
           },
           "description": "Every cluster of the mesh, in the order the instructions treat them."
         },
+        "dataPlaneMode": {
+          "$ref": "#/definitions/DataPlaneMode",
+          "description": "How workloads join the mesh. `DataPlaneMode.AMBIENT` adds `istio-cni` and `ztunnel` to every cluster's install and makes the east-west gateways Gateway API gateways of class `istio-east-west` (HBONE); it needs every cluster to be a primary and the clusters to span several networks, and Istio 1.27 or later when the mesh has more than one cluster."
+        },
         "verification": {
           "type": "boolean",
           "description": "Whether to generate the verification workloads (`verify/` directories).",
@@ -320,6 +324,14 @@ export const MESH_SPEC_SCHEMA = {
         }
       ],
       "description": "A JSON value, as Helm values and Istio's MeshConfig are made of: a string, a finite number, true or false, null, a list or an object."
+    },
+    "DataPlaneMode": {
+      "type": "string",
+      "enum": [
+        "sidecar",
+        "ambient"
+      ],
+      "description": "How workloads join the mesh: with a sidecar proxy in every pod, or in ambient mode, where a per-node ztunnel (and, for L7 features, waypoint proxies) carries their traffic."
     },
     "VerificationClient": {
       "type": "string",

@@ -235,6 +235,21 @@ export interface ClusterSpec {
   readonly meshConfig?: JsonObject;
 }
 
+/**
+ * How workloads join the mesh: with a sidecar proxy in every pod, or in ambient mode, where a
+ * per-node ztunnel (and, for L7 features, waypoint proxies) carries their traffic.
+ */
+export enum DataPlaneMode {
+  /** An Envoy sidecar injected into every pod of a labelled namespace (Istio's default). */
+  SIDECAR = 'sidecar',
+  /**
+   * Ambient mode: the `istio-cni` node agent and `ztunnel` on every node, no sidecars. Across
+   * clusters, Istio supports it for multi-primary meshes on several networks only: alpha in Istio
+   * 1.27 and 1.28, beta from 1.29. Services are cluster-local until labelled `istio.io/global: "true"`.
+   */
+  AMBIENT = 'ambient',
+}
+
 /** The verification client deployed next to helloworld in every cluster. */
 export enum VerificationClient {
   /** Istio's `curl` sample, which current Istio's multicluster verification guide uses. */
@@ -265,6 +280,15 @@ export interface MeshSpec {
 
   /** Every cluster of the mesh, in the order the instructions treat them. */
   readonly clusters: ClusterSpec[];
+
+  /**
+   * How workloads join the mesh. `DataPlaneMode.AMBIENT` adds `istio-cni` and `ztunnel` to every
+   * cluster's install and makes the east-west gateways Gateway API gateways of class
+   * `istio-east-west` (HBONE); it needs every cluster to be a primary and the clusters to span
+   * several networks, and Istio 1.27 or later when the mesh has more than one cluster.
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly dataPlaneMode?: DataPlaneMode;
 
   /**
    * Whether to generate the verification workloads (`verify/` directories).

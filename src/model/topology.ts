@@ -1,4 +1,4 @@
-import { ClusterSpec, MeshSpec } from './mesh-spec';
+import { ClusterSpec, DataPlaneMode, MeshSpec } from './mesh-spec';
 
 /** Mesh-wide settings every preset accepts. */
 export type MeshOptions = Omit<MeshSpec, 'clusters'>;
@@ -47,6 +47,12 @@ export interface PrimaryRemoteMultiNetworkOptions extends MeshOptions {
   readonly remotes: NetworkCluster[];
 }
 
+/** Options of {@link Topology.ambientMultiNetwork}. */
+export interface AmbientMultiNetworkOptions extends Omit<MeshOptions, 'dataPlaneMode'> {
+  /** The primaries, each with its network; together on at least two networks. */
+  readonly clusters: NetworkCluster[];
+}
+
 const toSpec = (c: SingleNetworkCluster, network: string): ClusterSpec =>
   (typeof c === 'string' ? { name: c, network } : { ...c, network });
 
@@ -65,6 +71,16 @@ export class Topology {
   public static multiPrimaryMultiNetwork(options: MultiPrimaryMultiNetworkOptions): MeshSpec {
     const { clusters, ...mesh } = options;
     return { ...mesh, clusters: clusters.map((c) => ({ ...c })) };
+  }
+
+  /**
+   * Ambient mode across clusters, the one multicluster topology Istio supports for it: every cluster
+   * a primary, on two or more networks, joined by HBONE east-west gateways (Istio 1.27 or later;
+   * beta from 1.29).
+   */
+  public static ambientMultiNetwork(options: AmbientMultiNetworkOptions): MeshSpec {
+    const { clusters, ...mesh } = options;
+    return { ...mesh, dataPlaneMode: DataPlaneMode.AMBIENT, clusters: clusters.map((c) => ({ ...c })) };
   }
 
   /** One primary runs istiod for itself and its remotes, all on one network. */

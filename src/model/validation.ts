@@ -7,6 +7,7 @@ import { fieldName, memberName } from './field-name';
 import { checkRemoteCredentials, checkSecretStores, checkTrust } from './trust-validation';
 import { checkTraffic } from './traffic-validation';
 import { checkMonitoring } from './monitoring-validation';
+import { checkAmbient } from './ambient-validation';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
 import { ClusterSpec, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
@@ -149,6 +150,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   checkSecretStores(spec, add);
   checkTraffic(spec, add);
   checkMonitoring(spec, add);
+  checkAmbient(spec, clusters, typeof version === 'string' ? undefined : version, add);
   return version;
 }
 

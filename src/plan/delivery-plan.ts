@@ -79,16 +79,18 @@ export interface DeliveryPlan {
 
 /**
  * Fixed waves: namespaces, the primaries' intermediate CAs (with cert-manager), then the
- * primaries' base, istiod and objects, then the remotes'. Remotes have no trust step.
+ * primaries' base, istiod (and, in ambient meshes, istio-cni beside it and ztunnel after both)
+ * and objects, then the remotes'. Remotes have no trust step.
  */
 const WAVES: Record<'primary' | 'remote', Record<DeliveryStage, number>> = {
   primary: {
     [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 2, [DeliveryStage.ISTIOD]: 3, [DeliveryStage.OBJECTS]: 4,
-    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
+    [DeliveryStage.CNI]: 3, [DeliveryStage.ZTUNNEL]: 4, [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
   },
   remote: {
     [DeliveryStage.NAMESPACE]: 0, [DeliveryStage.TRUST]: 1, [DeliveryStage.BASE]: 5, [DeliveryStage.ISTIOD]: 6,
-    [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.OBJECTS]: 9, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
+    // Ambient meshes have no remotes (validation refuses them); the numbers keep the table total.
+    [DeliveryStage.CNI]: 6, [DeliveryStage.ZTUNNEL]: 7, [DeliveryStage.CREDENTIALS]: 7, [DeliveryStage.REMOTE_SECRETS]: 8, [DeliveryStage.OBJECTS]: 9, [DeliveryStage.TRAFFIC]: 10, [DeliveryStage.MONITORING]: 10,
   },
 };
 
@@ -104,6 +106,8 @@ export interface DeliveredCluster {
   readonly hasTrafficPolicies: boolean;
   /** Whether the cluster gets monitoring objects. */
   readonly hasMonitoring: boolean;
+  /** Whether the cluster runs the ambient data plane (istio-cni and ztunnel). */
+  readonly ambient: boolean;
 }
 
 /**
@@ -135,6 +139,12 @@ export function planDelivery(spec: MeshSpec, meshId: string, istio: IstioVersion
     if (issuesCa) step(DeliveryStage.TRUST, [ref(c.name, DeliveryStage.NAMESPACE)]);
     step(DeliveryStage.BASE, [ref(c.name, DeliveryStage.NAMESPACE), ...primaryReady]);
     step(DeliveryStage.ISTIOD, [ref(c.name, DeliveryStage.BASE), ...(issuesCa ? [ref(c.name, DeliveryStage.TRUST)] : [])]);
+    if (c.ambient) {
+      // The node agent needs only its namespace; ztunnel gets its certificates and configuration from
+      // istiod, and serves pods only once istio-cni redirects their traffic to it.
+      step(DeliveryStage.CNI, [ref(c.name, DeliveryStage.NAMESPACE)]);
+      step(DeliveryStage.ZTUNNEL, [ref(c.name, DeliveryStage.ISTIOD), ref(c.name, DeliveryStage.CNI)]);
+    }
     // The reader's token exists once the charts made its service account and role.
     if (externalSecrets && read.has(c.name)) step(DeliveryStage.CREDENTIALS, [ref(c.name, DeliveryStage.ISTIOD)]);
     if (externalSecrets && c.readsApiServersOf.length > 0) {

@@ -1,6 +1,6 @@
 import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
 import {
-  ClusterSpec, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec, VerificationClient,
+  ClusterSpec, DataPlaneMode, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec, VerificationClient,
 } from '../model/mesh-spec';
 import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
@@ -40,6 +40,8 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   }
   const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
   const allNames = spec.clusters.map((c) => c.name);
+  const dataPlaneMode = spec.dataPlaneMode ?? DataPlaneMode.SIDECAR;
+  const ambient = dataPlaneMode === DataPlaneMode.AMBIENT;
 
   const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects' | 'hasTrafficPolicies' | 'hasMonitoring'> => {
     const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
@@ -61,8 +63,9 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       remotePilotAddress: role === ClusterRole.REMOTE ? byName.get(c.controlPlaneCluster!)!.discoveryAddress : undefined,
       eastWestGateway: multiNetwork || exposesIstiodOnGateway ? gatewayPlan(c, multiNetwork, exposesIstiodOnGateway) : undefined,
       istiod: role === ClusterRole.PRIMARY && c.istiod !== undefined ? istiodPlan(c.istiod) : undefined,
-      // Istio configuration is read by istiod from its own cluster, so it belongs on primaries.
-      exposesServices: multiNetwork && role === ClusterRole.PRIMARY,
+      // Istio configuration is read by istiod from its own cluster, so it belongs on primaries. In
+      // ambient mode the east-west gateway carries HBONE for services labelled global instead.
+      exposesServices: multiNetwork && role === ClusterRole.PRIMARY && !ambient,
       // Every primary discovers endpoints in every other cluster of the mesh.
       readsApiServersOf: role === ClusterRole.PRIMARY ? allNames.filter((o) => o !== c.name) : [],
       kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
@@ -86,6 +89,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
     istioVersion: istio.text,
     istio,
+    dataPlaneMode,
     chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
     multiNetwork,
     networks,
@@ -99,7 +103,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     } : undefined,
     delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
       name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
-      readsApiServersOf: c.readsApiServersOf, hasTrafficPolicies: c.hasTrafficPolicies, hasMonitoring: c.hasMonitoring,
+      readsApiServersOf: c.readsApiServersOf, hasTrafficPolicies: c.hasTrafficPolicies, hasMonitoring: c.hasMonitoring, ambient,
     }))),
     values: spec.values,
     meshConfig: spec.meshConfig,

@@ -1,5 +1,5 @@
 import { IstioVersion } from '../model/istio-version';
-import { IstiodExposure, JsonObject, MeshSpec, VerificationClient } from '../model/mesh-spec';
+import { DataPlaneMode, IstiodExposure, JsonObject, MeshSpec, VerificationClient } from '../model/mesh-spec';
 import { checkMesh, MeshValidationError } from '../model/validation';
 import { CaKeyType, RootCaFromStore, SecretStoreKind, TrustMode } from '../model/trust-spec';
 import { HttpMatchRequestSpec, LocalityFailoverSpec, OutlierDetectionSettings, SubsetSpec } from '../model/traffic-spec';
@@ -101,6 +101,11 @@ export interface MeshPlan {
   readonly istioVersion: string;
   /** The parsed release. */
   readonly istio: IstioVersion;
+  /**
+   * Sidecars, or ambient mode: then every cluster also installs `istio-cni` and `ztunnel`, and its
+   * east-west gateway is a Gateway API gateway of class `istio-east-west`.
+   */
+  readonly dataPlaneMode: DataPlaneMode;
   /**
    * The minor release whose charts the output follows: the mesh's own, or the newest
    * the library knows when the mesh names a newer one.

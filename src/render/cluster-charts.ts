@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AmbientEastWestGateway } from '../constructs/ambient-east-west-gateway';
 import { EastWestGateway } from '../constructs/east-west-gateway';
 import { ExposeIstiod } from '../constructs/expose-istiod';
 import { ExposeServices } from '../constructs/expose-services';
@@ -10,7 +11,7 @@ import { remoteCredentialKeys } from './credentials/istio-remote-secret';
 import { IstioSystemNamespace } from '../constructs/istio-system-namespace';
 import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
-import { IstiodExposure } from '../model/mesh-spec';
+import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
 import { commonLabels } from './labels';
 import { NAMESPACE_FILE } from './layout';
@@ -64,17 +65,12 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   }
   const gw = cluster.eastWestGateway;
   if (gw) {
-    manifests.addFile('20-eastwest-gateway.yaml', new EastWestGateway(manifests, 'EastWestGateway', {
-      istioVersion: mesh.istioVersion,
-      network: gw.network,
-      exposeIstiod: gw.exposesIstiod,
-      minReplicas: gw.minReplicas,
-      maxReplicas: gw.maxReplicas,
-      topologySpread: gw.topologySpread,
-      serviceAnnotations: gw.serviceAnnotations,
-      loadBalancerIP: gw.loadBalancerIP,
-      loadBalancerSourceRanges: gw.loadBalancerSourceRanges,
-    }));
+    // What both kinds of gateway take alike: replicas, spread, and the load balancer's settings.
+    const { network, exposesIstiod, ...common } = gw;
+    manifests.addFile('20-eastwest-gateway.yaml', mesh.dataPlaneMode === DataPlaneMode.AMBIENT
+      // Ambient meshes are multi-network (validation), so every gateway serves a network.
+      ? new AmbientEastWestGateway(manifests, 'EastWestGateway', { ...common, network: network! })
+      : new EastWestGateway(manifests, 'EastWestGateway', { ...common, istioVersion: mesh.istioVersion, network, exposeIstiod: exposesIstiod }));
   }
   if (cluster.istiodExposure === IstiodExposure.EAST_WEST_GATEWAY) {
     manifests.addFile('30-expose-istiod.yaml', new ExposeIstiod(manifests, 'ExposeIstiod'));
@@ -98,6 +94,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   const workloads = new VerificationWorkloads(verification, 'VerificationWorkloads', {
     version: `v${cluster.index}`,
     client: mesh.verificationClient,
+    dataPlaneMode: mesh.dataPlaneMode,
   });
   verification.addFile('00-sample-namespace.yaml', workloads.namespace);
   verification.addFile('10-helloworld.yaml', workloads.helloWorld);

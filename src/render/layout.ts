@@ -36,6 +36,9 @@ export const verifyDir = (cluster: string) => `verify/${cluster}`;
 export const istioOperatorPath = (cluster: string) => `install/${cluster}/istio-operator.yaml`;
 export const helmBaseValuesPath = (cluster: string) => `install/${cluster}/helm/base.values.yaml`;
 export const helmIstiodValuesPath = (cluster: string) => `install/${cluster}/helm/istiod.values.yaml`;
+/** In an ambient mesh, the values of Istio's `cni` and `ztunnel` charts. */
+export const helmCniValuesPath = (cluster: string) => `install/${cluster}/helm/cni.values.yaml`;
+export const helmZtunnelValuesPath = (cluster: string) => `install/${cluster}/helm/ztunnel.values.yaml`;
 export const sailIstioDir = (cluster: string) => `install/${cluster}/sail`;
 
 /** Argo CD: the root Application, applied once by hand, and the Applications it holds. */

@@ -6,6 +6,9 @@ import { RemoteProxyAlerts } from '../constructs/monitoring/remote-proxy-alerts'
 import { SidecarPodMonitor } from '../constructs/monitoring/sidecar-pod-monitor';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
 import { ManifestChart } from './manifest-chart';
+import { GATEWAY_NAME_LABEL } from '../constructs/ambient-east-west-gateway';
+import { EASTWEST_GATEWAY_NAME } from '../constructs/istio-names';
+import { DataPlaneMode } from '../model/mesh-spec';
 
 /**
  * Adds a cluster's monitoring objects to `chart`, one file each, when the mesh has monitoring:
@@ -29,7 +32,11 @@ export function renderMonitoring(chart: ManifestChart, mesh: MeshPlan, cluster: 
     }));
   }
   if (cluster.eastWestGateway !== undefined) {
-    const monitor = chart.addFile('20-eastwest-gateway-podmonitor.yaml', new EastWestGatewayPodMonitor(chart, 'EastWestGatewayPodMonitor', objects));
+    const monitor = chart.addFile('20-eastwest-gateway-podmonitor.yaml', new EastWestGatewayPodMonitor(chart, 'EastWestGatewayPodMonitor', {
+      ...objects,
+      // istiod deploys an ambient mesh's gateway from its Gateway API Gateway, labelling the pods by it.
+      podSelector: mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? { [GATEWAY_NAME_LABEL]: EASTWEST_GATEWAY_NAME } : undefined,
+    }));
     chart.addFile('21-eastwest-gateway-alerts.yaml', new EastWestGatewayAlerts(chart, 'EastWestGatewayAlerts', {
       ...alerts, controlPlaneCluster: cluster.controlPlaneCluster, job: monitor.job,
     }));

@@ -1,6 +1,10 @@
+import { EAST_WEST_GATEWAY_CLASS } from '../constructs/ambient-east-west-gateway';
 import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { SAIL_CNI_NAMESPACE } from '../constructs/sail/sail-istio-cni';
+import { SAIL_ZTUNNEL_NAMESPACE } from '../constructs/sail/sail-ztunnel';
 import { FluxMode } from '../model/delivery-spec';
 import { DeliveryStage } from '../model/delivery-names';
+import { DataPlaneMode } from '../model/mesh-spec';
 import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
 import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
 import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA } from './delivery/argocd';
@@ -14,6 +18,8 @@ export interface KubectlSections {
   readonly trust: string;
   readonly remoteSecrets?: string;
   readonly verify?: string;
+  /** In an ambient mesh: the section that installs the Gateway API CRDs in every cluster. */
+  readonly gatewayApiCrds?: string;
 }
 
 const STAGE_TEXT: Record<DeliveryStage, string> = {
@@ -23,6 +29,8 @@ const STAGE_TEXT: Record<DeliveryStage, string> = {
   [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets, from the store',
   [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
   [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
+  [DeliveryStage.CNI]: 'Istio\'s cni chart (the istio-cni node agent)',
+  [DeliveryStage.ZTUNNEL]: 'Istio\'s ztunnel chart (the node proxy)',
   [DeliveryStage.OBJECTS]: 'the mesh objects',
   [DeliveryStage.TRAFFIC]: 'the traffic policies',
   [DeliveryStage.MONITORING]: 'the scrape configuration and alerts',
@@ -60,6 +68,7 @@ export class DeliveryReadme {
 
   /** What must be in the clusters before the delivery starts: it cannot be in Git yet. */
   private beforeDelivery() {
+    this.gatewayApiCrds();
     const manual = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST || m.kind === ManualStepKind.ROOT_CA);
     const cm = this.mesh.trust.certManager;
     if (manual?.kind === ManualStepKind.TRUST) {
@@ -77,6 +86,33 @@ export class DeliveryReadme {
     } else {
       this.out.p(`**Trust.** ${prerequisites} The root comes from your secret store: nothing to do by hand.`);
     }
+  }
+
+  /**
+   * In an ambient mesh, the east-west gateway is a Gateway API `Gateway`, whose CRDs neither
+   * Istio's charts nor this output install: they are the cluster's, shared with whatever else uses
+   * the Gateway API, and must be served before istiod starts and the mesh step applies the gateway.
+   */
+  private gatewayApiCrds() {
+    if (this.mesh.dataPlaneMode !== DataPlaneMode.AMBIENT) return;
+    const how = this.sections.gatewayApiCrds
+      ? `run the section "${this.sections.gatewayApiCrds}" above`
+      : `install the standard channel's CRDs of a Gateway API release your Istio release supports ` +
+        `(${code('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/<version>/standard-install.yaml')})`;
+    this.out.p(`**Once, in every cluster, before the delivery: the Gateway API CRDs.** The east-west gateway of an ambient mesh is a Gateway API ` +
+      `${code('Gateway')} of class ${code(EAST_WEST_GATEWAY_CLASS)}, and the Gateway API's CRDs are not in Git: ${how}. ` +
+      `They must be there before istiod starts, for istiod to provide the ${code(EAST_WEST_GATEWAY_CLASS)} GatewayClass; without them the mesh step of every cluster fails.`, '');
+  }
+
+  /** What waits for what across the charts: a remote for its primary, ztunnel for istiod and istio-cni. */
+  private orderText(remoteWhat: 'install' | 'charts'): string {
+    const remotes = this.mesh.clusters.some((c) => c.role === ClusterRole.REMOTE);
+    return [
+      ...(remotes ? [`A remote's ${remoteWhat} ${remoteWhat === 'install' ? 'waits' : 'wait'} for its primary's exposed istiod, which waits for the primary's control plane`] : []),
+      ...(this.mesh.dataPlaneMode === DataPlaneMode.AMBIENT
+        ? ['In each cluster, istio-cni needs only its namespace, and ztunnel waits for istiod, which issues its certificates, and for istio-cni, which sends it the pods\' traffic'] : []),
+      ...(remotes || this.mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? [] : ['In order']),
+    ].join('. ');
   }
 
   /** Steps grouped by wave, as a table. */
@@ -136,7 +172,7 @@ export class DeliveryReadme {
     out.p('', `**Deliver.** ${this.commitText()} Then apply the root Application, once:`, '');
     out.bash([`kubectl --context="$ARGOCD_CONTEXT" apply -f ${ARGO_CD_ROOT_DIR}/`]);
     out.p('', 'The root Application syncs its Applications wave by wave, each wave once every Application of the earlier waves is healthy. ' +
-      'A remote\'s install waits for its primary\'s exposed istiod, which waits for the primary\'s control plane:', '');
+      `${this.orderText('install')}:`, '');
     this.waveTable((s) => s.cluster);
     const istiods = steps.filter((s) => s.stage === DeliveryStage.ISTIOD);
     if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
@@ -190,11 +226,12 @@ export class DeliveryReadme {
     out.p('', `**Deliver.** ${this.commitText()} Then apply the entry point` + (hubMode
       ? ` to the Flux cluster, once (or point a Kustomization of your Flux bootstrap at ${code(`${FLUX_HUB_DIR}/`)} in this repository):` : ' of each cluster, in this order:'), '');
     const controlPlanes = (clusters: ClusterPlan[]) => clusters.map((c) => `${mesh.meshId}-${c.name}-control-plane`);
-    const wait = (ctx: string, names: string[]) => names.map((n) => `kubectl --context=${ctx} -n ${ns} wait kustomization/${n} --for=condition=Ready --timeout=20m`);
+    const wait = (ctx: string, names: string[]) => names.map((n) => `kubectl --context=${ctx} -n ${ns} wait kustomization/${n} --for=condition=Ready --timeout=30m`);
     if (hubMode) {
       out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
-      out.p('', 'Flux then applies, in each cluster, the namespace, Istio\'s base and istiod charts, and the mesh objects, each step once the steps it depends on are ready; ' +
-        'a remote\'s charts wait for its primary\'s mesh objects (its exposed istiod):', '');
+      const charts = mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? 'Istio\'s base, istiod, cni and ztunnel charts' : 'Istio\'s base and istiod charts';
+      out.p('', `Flux then applies, in each cluster, the namespace, ${charts}, and the mesh objects, each step once the steps it depends on are ready. ` +
+        `${this.orderText('charts')}:`, '');
       this.waveTable((s) => s.cluster, 'Stage');
       this.remoteSecretsText('every cluster\'s control plane is ready');
       if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
@@ -233,14 +270,23 @@ export class DeliveryReadme {
 
   private sail() {
     const { out, mesh } = this;
+    const version = mesh.delivery.sailVersion!;
+    const ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
     out.p('', '## Installing with the Sail Operator', '');
     out.p(`${code(sailIstioDir('<cluster>') + '/')} holds each cluster's install as the Sail Operator's ${code('Istio')} resource ` +
-      `(version ${code(mesh.delivery.sailVersion!)}), with the same values as the istioctl and Helm inputs. Install the Sail Operator in every cluster ` +
-      `(a release that lists ${code(mesh.delivery.sailVersion!)}), then follow the steps above, replacing each cluster's istioctl or Helm commands with:`, '');
+      (ambient ? `(profile ${code('ambient')}), its ${code('IstioCNI')} and its ${code('ZTunnel')} ` : '') +
+      `(version ${code(version)}), with the same values as the istioctl and Helm inputs. Install the Sail Operator in every cluster ` +
+      `(a release that lists ${code(version)}), then follow the steps above, replacing each cluster's istioctl or Helm commands with:`, '');
+    const waits = ambient ? ['istio/default', 'istiocni/default', 'ztunnel/default'] : ['istio/default'];
     out.bash(mesh.clusters.flatMap((c) => [
       `kubectl --context=${this.ctx(c)} apply -f ${sailIstioDir(c.name)}/`,
-      `kubectl --context=${this.ctx(c)} wait istio/default --for=condition=Ready --timeout=10m`,
+      ...waits.map((r) => `kubectl --context=${this.ctx(c)} wait ${r} --for=condition=Ready --timeout=10m`),
     ]));
+    if (ambient) {
+      out.p('', `As the operator's ambient guides do, istio-cni runs in the namespace ${code(SAIL_CNI_NAMESPACE)} and ztunnel in ${code(SAIL_ZTUNNEL_NAMESPACE)} ` +
+        `(both created by these files, not by the operator), and istiod trusts ztunnel there (${code(`pilot.trustedZtunnelNamespace: ${SAIL_ZTUNNEL_NAMESPACE}`)}); ` +
+        `with ${code('meshConfig.discoverySelectors')}, those selectors must also select ${code(SAIL_ZTUNNEL_NAMESPACE)}, or istiod signs no certificate for ztunnel.`);
+    }
     out.p('', 'A GitOps tool can apply these directories in place of the Helm releases, in the same order.');
   }
 }

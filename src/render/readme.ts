@@ -1,13 +1,16 @@
-import { EASTWEST_GATEWAY_NAME, ISTIO_CHART_REPOSITORY, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { EAST_WEST_GATEWAY_CLASS, HBONE_PORT } from '../constructs/ambient-east-west-gateway';
+import { DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, GLOBAL_SERVICE_LABEL, ISTIO_CHART_REPOSITORY, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { ambientMulticlusterStatus, ambientSupportStatement } from '../model/ambient-validation';
+import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../model/delivery-names';
 import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
-import { IstiodExposure } from '../model/mesh-spec';
+import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
 import { applySetName, LAYER_LABEL } from './labels';
 import {
-  credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir, namespaceDir, README_MARKER, remoteSecretsDir,
-  trafficDir, trustDir, verifyDir,
+  credentialsDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
+  namespaceDir, README_MARKER, remoteSecretsDir, trafficDir, trustDir, verifyDir,
 } from './layout';
 import { code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
@@ -31,6 +34,44 @@ export const EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS = 5;
 
 /** Replies each `kubectl exec` of the verification asks helloworld for. */
 const CALLS_PER_EXEC = 20;
+
+/** The values file of each of Istio's charts, per cluster. */
+const HELM_VALUES: Record<HelmStage, (cluster: string) => string> = {
+  [DeliveryStage.BASE]: helmBaseValuesPath,
+  [DeliveryStage.ISTIOD]: helmIstiodValuesPath,
+  [DeliveryStage.CNI]: helmCniValuesPath,
+  [DeliveryStage.ZTUNNEL]: helmZtunnelValuesPath,
+};
+
+const isHelmStage = (stage: DeliveryStage): stage is HelmStage => stage in HELM_VALUES;
+
+/** The DaemonSets of Istio's cni and ztunnel charts: the ambient data plane, one pod per node. */
+const AMBIENT_DAEMONSETS = ['daemonset/istio-cni-node', 'daemonset/ztunnel'];
+
+/**
+ * The Gateway API release whose standard CRDs the README installs, by Istio minor release: the
+ * version each release's documentation installs (1.27: v1.3.0, 1.28: v1.4.0); Istio 1.30 moved
+ * to v1.5.1 and reads TLSRoute and ReferenceGrant from its standard channel (1.30 upgrade notes).
+ */
+const GATEWAY_API_VERSIONS: ReadonlyArray<{ readonly fromMinor: number; readonly version: string }> = [
+  { fromMinor: 0, version: 'v1.3.0' },
+  { fromMinor: 28, version: 'v1.4.0' },
+  { fromMinor: 30, version: 'v1.5.1' },
+];
+
+/** The Gateway API release to install beside the Istio release whose charts the output follows. */
+export function gatewayApiVersion(chartMinor: number): string {
+  return GATEWAY_API_VERSIONS.filter((v) => v.fromMinor <= chartMinor).pop()!.version;
+}
+
+/** The URL of a Gateway API release's standard-channel CRDs. */
+export const gatewayApiCrdsUrl = (version: string) =>
+  `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
+
+/** `a`, `a and b`, `a, b and c`. */
+function andList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
 
 /** Short name of a mesh's shape, as Istio's guide names the four topologies. */
 export function topologyName(mesh: MeshPlan): string {
@@ -71,20 +112,30 @@ class ReadmeWriter {
   /** Table-driven instructions: a context per cluster in `CONTEXT`, loops over cluster lists. */
   private readonly loops: boolean;
   private readonly client?: string;
+  /** Ambient mode: istio-cni and ztunnel on every node, no sidecars. */
+  private readonly ambient: boolean;
+  /** The charts every cluster installs, in the order of the delivery plan. */
+  private readonly helmStages: HelmStage[];
   /** The titles of the sections the delivery sections refer to, as numbered. */
-  private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string } = {};
+  private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string; gatewayApiCrds?: string } = {};
 
   constructor(private readonly mesh: MeshPlan, private readonly files: Map<string, ClusterFiles>) {
     this.primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
     this.remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
     this.loops = mesh.clusters.length > EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS;
     this.client = mesh.verification ? files.get(mesh.clusters[0].name)?.verificationClient : undefined;
+    this.ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
+    // Every cluster of a mesh installs the same charts (remotes too: the remote profile is values).
+    const first = mesh.clusters[0].name;
+    this.helmStages = mesh.delivery.steps.map((s) => (s.cluster === first ? s.stage : undefined))
+      .filter((stage): stage is HelmStage => stage !== undefined && isHelmStage(stage));
   }
 
   public render(): string {
     this.overview();
     this.beforeYouBegin();
     this.namespaces();
+    this.gatewayApiCrds();
     this.trust();
     this.primaryInstalls();
     this.remoteInstalls();
@@ -102,6 +153,7 @@ class ReadmeWriter {
     this.uninstall();
     new DeliveryReadme(this.out, this.mesh, (c) => this.ctx(c), {
       namespaces: this.sections.namespaces!, trust: this.sections.trust!, remoteSecrets: this.sections.remoteSecrets, verify: this.sections.verify,
+      gatewayApiCrds: this.sections.gatewayApiCrds,
     }).render();
     return this.out.text();
   }
@@ -123,21 +175,26 @@ class ReadmeWriter {
   private overview() {
     const { out, mesh } = this;
     out.p(README_MARKER, '');
-    out.p(`# Istio mesh ${code(mesh.meshId)}: ${topologyName(mesh)}`, '');
+    out.p(`# Istio mesh ${code(mesh.meshId)}: ${topologyName(mesh)}${this.ambient ? ', ambient mode' : ''}`, '');
     out.p(`Istio ${mesh.istioVersion}, trust domain ${code(mesh.trustDomain)}, ${mesh.clusters.length} clusters.`, '');
     out.p('| Cluster | Network | Role | East-west gateway |', '| --- | --- | --- | --- |');
     for (const c of mesh.clusters) {
-      const gw = c.eastWestGateway ? (c.eastWestGateway.exposesIstiod ? 'yes, also carries istiod (15012, 15017)' : 'yes') : 'no';
+      const gw = c.eastWestGateway ? (c.eastWestGateway.exposesIstiod ? 'yes, also carries istiod (15012, 15017)' : this.ambient ? `yes (HBONE, ${HBONE_PORT})` : 'yes') : 'no';
       out.p(`| ${c.name} | ${c.network} | ${this.roleText(c)} | ${gw} |`);
     }
+    if (this.ambient) this.ambientOverview();
 
     out.p('', '## What is here', '');
     out.p(`Every directory of objects applies as it is with ${code('kubectl apply -f <dir>/')} (or ${code('-R')}, or ${code('-k')}), and has a ${code('Kustomization')} ` +
       `file that kustomize, Argo CD and Flux read as they read ${code('kustomization.yaml')}; ${code('kubectl apply -f')} skips it.`, '');
     out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace with the cluster's network label (and on a remote, its primary), applied before the control plane.`);
-    out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (east-west gateway, exposed istiod and services), applied once its control plane runs; the file names sort in apply order. Clusters without such objects have none.`);
-    out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}.`);
-    out.p(`- ${code('install/<cluster>/helm/base.values.yaml')} and ${code('istiod.values.yaml')}: the same install as values for Istio's ${code('base')} and ${code('istiod')} Helm charts. Use either istioctl or Helm, not both.`);
+    out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (${this.ambient ? `the east-west gateway, a Gateway API ${code('Gateway')} that istiod deploys` : 'east-west gateway, exposed istiod and services'}), ` +
+      'applied once its control plane runs; the file names sort in apply order. Clusters without such objects have none.');
+    out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}` +
+      (this.ambient ? ` (the ${code('ambient')} profile: istiod, istio-cni and ztunnel in one command).` : '.'));
+    const values = this.helmStages.map((stage, i) => code(i === 0 ? HELM_VALUES[stage]('<cluster>') : HELM_VALUES[stage]('<cluster>').split('/').pop()!));
+    out.p(`- ${andList(values)}: the same install as values for Istio's ${andList(this.helmStages.map((stage) => code(HELM_CHART_NAMES[stage])))} Helm charts. ` +
+      'Use either istioctl or Helm, not both.');
     if (mesh.delivery.sailVersion) out.p(`- ${code('install/<cluster>/sail/')}: the same install as the Sail Operator's ${code('Istio')} resource.`);
     if (mesh.delivery.argoCd) out.p(`- ${code('argocd/')}: Argo CD Applications that deliver every cluster from Git in order (see "Delivering with Argo CD").`);
     if (mesh.delivery.flux) out.p(`- ${code('flux/')}: Flux sources, HelmReleases and Kustomizations that deliver every cluster from Git in order (see "Delivering with Flux").`);
@@ -145,6 +202,32 @@ class ReadmeWriter {
     out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
     out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
       'so keep your own files elsewhere.');
+  }
+
+  /** What ambient mode is, what Istio supports of it across clusters in this release, and what this library leaves out. */
+  private ambientOverview() {
+    const { out, mesh } = this;
+    const statement = ambientSupportStatement(mesh.istio);
+    out.p('', '## Ambient mode', '');
+    out.p(`Workloads join this mesh without sidecars: on every node, ${code('istio-cni')} sends the traffic of the pods in namespaces labelled ` +
+      `${code(`${DATAPLANE_MODE_LABEL}=ambient`)} to the node's ${code('ztunnel')}, which carries it with mutual TLS (HBONE, port ${HBONE_PORT}).`, '');
+    if (mesh.clusters.length === 1) {
+      out.p(`With one cluster this is plain ambient mode. Across clusters, ${statement}.`);
+      return;
+    }
+    out.p(`**Release status.** ${statement.charAt(0).toUpperCase()}${statement.slice(1)}.` +
+      (ambientMulticlusterStatus(mesh.istio) === 'alpha' ? ' Istio advises against alpha features in production.' : ''), '');
+    const shared = mesh.networks.map((n) => ({ n, on: mesh.clusters.filter((c) => c.network === n).map((c) => c.name) })).filter((x) => x.on.length > 1);
+    out.p(`- **Supported:** every cluster a primary (it runs istiod and reads the other clusters' API servers), the clusters on several networks. ` +
+      'Traffic to another network goes through the east-west gateway of that network, a Gateway API `Gateway` of class ' +
+      `${code(EAST_WEST_GATEWAY_CLASS)} that takes HBONE on ${HBONE_PORT} and that istiod deploys.` +
+      (shared.length === 0 ? '' : ` Clusters that share a network (${shared.slice(0, 3).map((x) => `${andList(x.on)} on ${code(x.n)}`).join('; ')}) ` +
+        'reach each other\'s pods directly, a case Istio\'s guide does not test.'));
+    out.p(`- **Services stay in their cluster** unless their Service is labelled ${code(`${GLOBAL_SERVICE_LABEL}=true`)}: calls to an unlabelled service ` +
+      `never leave the caller's cluster. Label it in every cluster that has it (${code(`kubectl label service <name> -n <namespace> ${GLOBAL_SERVICE_LABEL}=true`)}), ` +
+      'as Istio takes the scope of a service from the caller\'s own cluster.' + (mesh.verification ? ' The verification\'s helloworld is labelled so.' : ''));
+    out.p('- **Not supported:** remote clusters (primary-remote), all clusters on one network, and traffic policies. This library generates no waypoint ' +
+      'proxies, which L7 routing and policies need in ambient mode; if you deploy waypoints, give them the same names in every cluster, as Istio assumes.');
   }
 
   private roleText(c: ClusterPlan): string {
@@ -190,8 +273,10 @@ class ReadmeWriter {
     if (exposed.length === 0) return;
     const open = exposed.filter((c) => !(c.eastWestGateway?.loadBalancerSourceRanges ?? c.istiodLoadBalancer?.loadBalancerSourceRanges));
     out.p('', `- **Public exposure.** The east-west gateways${mesh.clusters.some((c) => c.istiodLoadBalancer) ? ' and istiod-external Services' : ''} ` +
-      'are LoadBalancer Services, which most clouds make Internet-facing. Services behind port 15443 only accept peers with a certificate of this mesh, ' +
-      'but a gateway that carries istiod (15012, 15017) serves the control plane to whoever reaches it. ' +
+      'are LoadBalancer Services, which most clouds make Internet-facing. ' + (this.ambient
+        ? `Port ${HBONE_PORT} only accepts peers with a certificate of this mesh, but the gateways are open to probing and load from whoever reaches them. `
+        : 'Services behind port 15443 only accept peers with a certificate of this mesh, ' +
+          'but a gateway that carries istiod (15012, 15017) serves the control plane to whoever reaches it. ') +
       (open.length === 0 ? 'Every one of them here is limited to its `loadBalancerSourceRanges`.'
         : `Not limited by ${code('loadBalancerSourceRanges')}: ${open.length > 10 ? `${open.length} clusters` : open.map((c) => c.name).join(', ')}.`) +
       ' Limit them to the other clusters\' egress ranges, or make them internal with your cloud\'s annotation, in the mesh description:', '');
@@ -234,6 +319,16 @@ class ReadmeWriter {
       yield '  done';
       yield '  echo "$ctx: no reply from ${missing[*]} in $calls calls" >&2; return 1';
       yield '}';
+      if (this.ambient) {
+        yield '# Fails if a pod of the sample namespace has a sidecar (istio-proxy): in ambient mode the node\'s ztunnel carries their traffic.';
+        yield 'check_no_sidecar() { # <context>';
+        yield '  local pods';
+        yield '  pods=$(kubectl --context="$1" -n sample get pods \\';
+        yield '    -o jsonpath=\'{range .items[*]}{.metadata.name}{": "}{.spec.initContainers[*].name} {.spec.containers[*].name}{"\\n"}{end}\') || return 1';
+        yield '  if printf \'%s\\n\' "$pods" | grep -w istio-proxy >&2; then echo "$1: these pods have a sidecar" >&2; return 1; fi';
+        yield '  echo "$1: no pod of sample has a sidecar"';
+        yield '}';
+      }
     }
     if (!this.loops) return;
     yield '# Every cluster of the mesh, with its kubeconfig context (and API server address for remote secrets).';
@@ -260,6 +355,23 @@ class ReadmeWriter {
     } else {
       out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${namespaceDir(c.name)}/`));
     }
+  }
+
+  /** The east-west gateways of an ambient mesh are Gateway API objects: their CRDs come before istiod and the gateways. */
+  private gatewayApiCrds() {
+    const { out, mesh } = this;
+    const withGateway = mesh.clusters.filter((c) => c.eastWestGateway);
+    if (!this.ambient || withGateway.length === 0) return;
+    const version = gatewayApiVersion(mesh.chartMinor);
+    this.sections.gatewayApiCrds = out.heading('Install the Gateway API CRDs in every cluster');
+    out.p(`The east-west gateways are Gateway API ${code('Gateway')} objects, whose CRDs Istio does not install and most clusters lack. ` +
+      `This installs the standard channel of Gateway API ${version}, the release Istio 1.${mesh.chartMinor} goes with, where the CRDs are missing; with them in place ` +
+      `before istiod starts, istiod provides the ${code(EAST_WEST_GATEWAY_CLASS)} GatewayClass the gateways use. A cluster that has them keeps its own: ` +
+      `if ${code('kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath=\'{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}\'')} ` +
+      `shows an older release than ${version}, apply the file without the check.`, '');
+    const install = (ctx: string) =>
+      `kubectl --context=${ctx} get crd gateways.gateway.networking.k8s.io >/dev/null 2>&1 || kubectl --context=${ctx} apply --server-side -f ${gatewayApiCrdsUrl(version)}`;
+    out.bash(this.perCluster(install, withGateway));
   }
 
   private trust() {
@@ -319,13 +431,18 @@ class ReadmeWriter {
 
   private installCommands(name: string, ctx: string, indent = '') {
     const { mesh } = this;
+    // In ambient mode both paths end with the node agents running on every node.
+    const nodeAgents = this.ambient
+      ? [`${indent}kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} rollout status ${AMBIENT_DAEMONSETS.join(' ')} --timeout=5m`] : [];
     return {
-      istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`],
+      istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`, ...nodeAgents],
       helm: [
-        `${indent}helm upgrade --install istio-base istio/base --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
-        `${indent}  -f ${helmBaseValuesPath(name)}`,
-        `${indent}helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
-        `${indent}  -f ${helmIstiodValuesPath(name)} --wait`,
+        ...this.helmStages.flatMap((stage) => [
+          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
+          // The base chart has no workload; each later chart's pods are up before the next chart comes.
+          `${indent}  -f ${HELM_VALUES[stage](name)}${stage === DeliveryStage.BASE ? '' : ' --wait'}`,
+        ]),
+        ...nodeAgents,
       ],
     };
   }
@@ -335,6 +452,10 @@ class ReadmeWriter {
     const { out } = this;
     const cmds = list ? this.installCommands('$c', '"${CONTEXT[$c]}"', '  ') : this.installCommands(c!.name, this.ctx(c!));
     const wrap = (lines: string[]) => (list ? [`for c in "\${${list}[@]}"; do`, ...lines, 'done'] : lines);
+    if (this.ambient) {
+      out.p(`Besides istiod, the ${code('ambient')} profile installs ${code('istio-cni')}, the node agent that redirects pods' traffic, and ${code('ztunnel')}, ` +
+        `the node proxy that carries it; both paths end by waiting for their DaemonSets on every node. Use one path:`, '');
+    }
     out.p('With istioctl:', '');
     out.bash(wrap(cmds.istioctl));
     out.p('', 'Or with Helm:', '');
@@ -358,8 +479,10 @@ class ReadmeWriter {
       this.install('PRIMARIES');
       const withObjects = this.primaries.filter((c) => this.extraManifests(c).length > 0);
       if (withObjects.length > 0) {
-        out.p('', 'Then apply their objects (east-west gateways, exposed istiod and services); Istio\'s CRDs exist now:', '');
-        out.bash(this.applyObjectsLoop('PRIMARIES'));
+        out.p('', this.ambient ? `Then apply their objects; ${this.ambientGatewayNote()}:`
+          : 'Then apply their objects (east-west gateways, exposed istiod and services); Istio\'s CRDs exist now:', '');
+        out.bash([...this.applyObjectsLoop('PRIMARIES'), ...(this.ambient
+          ? ['for c in "${PRIMARIES[@]}"; do', `  ${this.gatewayProgrammed('"${CONTEXT[$c]}"')}`, 'done'] : [])]);
         this.addressChecks(withObjects);
       }
       return;
@@ -369,11 +492,23 @@ class ReadmeWriter {
       this.install(undefined, c);
       const rest = this.extraManifests(c);
       if (rest.length > 0) {
-        out.p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); Istio's CRDs exist now:`, '');
-        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`]);
+        out.p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); ${this.ambient ? this.ambientGatewayNote() : 'Istio\'s CRDs exist now'}:`, '');
+        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`,
+          ...(this.ambient && c.eastWestGateway ? [this.gatewayProgrammed(this.ctx(c))] : [])]);
         this.addressChecks([c]);
       }
     }
+  }
+
+  /** What happens to an ambient east-west gateway once applied. */
+  private ambientGatewayNote(): string {
+    return `istiod deploys each east-west gateway from its ${code('Gateway')} (a Deployment and the LoadBalancer Service ${code(EASTWEST_GATEWAY_NAME)}), ` +
+      'and reports it programmed once the load balancer has given it an address';
+  }
+
+  /** Waits until istiod has deployed an ambient east-west gateway. */
+  private gatewayProgrammed(ctx: string): string {
+    return `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} wait gateway/${EASTWEST_GATEWAY_NAME} --for=condition=Programmed --timeout=5m`;
   }
 
   private addressChecks(clusters: ClusterPlan[]) {
@@ -516,7 +651,10 @@ class ReadmeWriter {
     const n = mesh.clusters.length;
     const bound = verificationCallBound(n);
     this.sections.verify = out.heading('Verify cross-cluster load balancing');
-    out.p(`Deploy helloworld (version ${code('v<n>')} in the n-th cluster) and a ${code(client)} client to every cluster:`, '');
+    out.p(`Deploy helloworld (version ${code('v<n>')} in the n-th cluster) and a ${code(client)} client to every cluster` + (this.ambient
+      ? `, in the namespace ${code('sample')} labelled ${code(`${DATAPLANE_MODE_LABEL}=ambient`)}: its pods join the mesh through their node's ztunnel, ` +
+        `with no sidecar (${code('READY 1/1')}). The helloworld Service is labelled ${code(`${GLOBAL_SERVICE_LABEL}=true`)} in every cluster; ` +
+        'without the label, each cluster\'s calls would stay with its own version:' : ':'), '');
     if (this.loops) {
       out.bash(['n=0', 'for c in "${CLUSTERS[@]}"; do', '  n=$((n + 1))', '  kubectl --context="${CONTEXT[$c]}" apply -f "verify/$c/"',
         `  kubectl --context="\${CONTEXT[$c]}" -n sample rollout status deploy/helloworld-v$n deploy/${client}`, 'done']);
@@ -526,6 +664,10 @@ class ReadmeWriter {
         `kubectl --context=${this.ctx(c)} -n sample rollout status deploy/helloworld-v${c.index} deploy/${client}`,
       ]));
     }
+    if (this.ambient) {
+      out.p('', 'Check that no pod has a sidecar: ztunnel carries their traffic, as it does for every pod of a namespace labelled so:', '');
+      out.bash(this.perCluster((ctx) => `check_no_sidecar ${ctx}`));
+    }
     out.p('', `From every cluster, call helloworld until every version (${n > 5 ? `v1 to v${n}` : mesh.clusters.map((c) => `v${c.index}`).join(', ')}) ` +
       `has answered, in batches of ${CALLS_PER_EXEC} calls and at most ${bound} calls per cluster; a version that never answers is named:`, '');
     const versions = n > 5 ? `$(seq -f 'v%g' 1 ${n})` : mesh.clusters.map((c) => `v${c.index}`).join(' ');
@@ -534,6 +676,11 @@ class ReadmeWriter {
     } else {
       out.bash(mesh.clusters.map((c) => `check_helloworld ${this.ctx(c)} ${client} ${bound} ${versions}`));
     }
+  }
+
+  /** One command per cluster: a loop over the cluster table, or a line per cluster. */
+  private perCluster(line: (ctx: string) => string, clusters = this.mesh.clusters): string[] {
+    return this.loops ? ['for c in "${CLUSTERS[@]}"; do', `  ${line('"${CONTEXT[$c]}"')}`, 'done'] : clusters.map((c) => line(this.ctx(c)));
   }
 
   /** The workloads of the verification, removed once the later steps no longer need them. */
@@ -587,17 +734,45 @@ class ReadmeWriter {
       : this.primaries.map((c) => `istioctl remote-clusters --context=${this.ctx(c)}`));
     out.p('', `   Missing clusters: check the remote secrets (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} get secret -l istio/multiCluster=true`)} on the primary) ` +
       `and istiod's log (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} logs deploy/istiod | grep -i cluster`)}); the API server address in a remote secret must be reachable from the primary.`);
-    if (mesh.verification) {
+    if (mesh.verification && this.ambient) {
+      out.p('', `2. **What ztunnel knows.** ztunnel must know helloworld as one service with endpoints in every cluster, and the helloworld pods of the ` +
+        `other clusters as workloads (on another network, reached through that network's east-west gateway on ${HBONE_PORT}):`, '');
+      out.bash([`istioctl --context=${this.ctx(first)} ztunnel-config services | grep helloworld`, `istioctl --context=${this.ctx(first)} ztunnel-config workloads | grep helloworld`]);
+      out.p('', `   Only the local endpoints: the Service is not labelled ${code(`${GLOBAL_SERVICE_LABEL}=true`)} in the caller's cluster ` +
+        `(${code(`kubectl -n sample get service helloworld -L ${GLOBAL_SERVICE_LABEL}`)}), and an unlabelled service never leaves its cluster; or a cluster is not synced (1.).`);
+    } else if (mesh.verification) {
       out.p('', `2. **Endpoints from every cluster.** The client's proxy must list a helloworld endpoint per cluster${mesh.multiNetwork ? ' (on other networks: the address of that network\'s east-west gateway, port 15443)' : ''}:`, '');
       out.bash([`istioctl --context=${this.ctx(first)} proxy-config endpoints deploy/${this.client}.sample | grep helloworld`]);
     }
     out.p('', `3. **One root of trust.** The root certificate must be the same in every cluster; compare the fingerprints:`, '');
     const fingerprint = (ctx: string) =>
       `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get cm istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}' | openssl x509 -noout -fingerprint -sha256`;
-    out.bash(this.loops ? ['for c in "${CLUSTERS[@]}"; do', `  ${fingerprint('"${CONTEXT[$c]}"')}`, 'done'] : mesh.clusters.map((c) => fingerprint(this.ctx(c))));
+    out.bash(this.perCluster(fingerprint));
+    const sharedNetwork = mesh.networks.some((n) => mesh.clusters.filter((c) => c.network === n).length > 1);
     out.p('', '4. **Firewalls.** Between clusters these ports must be open: the API servers, from every primary; ' +
-      (mesh.multiNetwork ? '15443 (cross-network traffic) on every east-west gateway; ' : 'pod to pod on all ports, as the clusters share a network; ') +
+      (this.ambient ? `${HBONE_PORT} (HBONE, cross-network traffic) on every east-west gateway; ${sharedNetwork ? `pod to pod on ${HBONE_PORT} between clusters that share a network; ` : ''}`
+        : mesh.multiNetwork ? '15443 (cross-network traffic) on every east-west gateway; ' : 'pod to pod on all ports, as the clusters share a network; ') +
       (this.primaries.some((c) => c.remotes.length > 0) ? '15012 (xDS and certificates) and 15017 (injection webhook) on the address each primary exposes istiod at, from its remotes\' pods and API servers.' : 'no istiod ports, as no primary serves remotes.'));
+    if (this.ambient) this.ambientTroubleshooting();
+  }
+
+  /** What goes wrong in ambient mode alone: the east-west gateway's class, and pods left out of the data plane. */
+  private ambientTroubleshooting() {
+    const { out, mesh } = this;
+    const withGateway = mesh.clusters.filter((c) => c.eastWestGateway);
+    if (withGateway.length > 0) {
+      out.p('', `5. **East-west gateways programmed.** The class ${code(EAST_WEST_GATEWAY_CLASS)} must exist, and each gateway must be ${code('PROGRAMMED True')} with an address:`, '');
+      out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get gatewayclass/${EAST_WEST_GATEWAY_CLASS} gateway/${EASTWEST_GATEWAY_NAME}`, withGateway));
+      out.p('', `   No ${code(EAST_WEST_GATEWAY_CLASS)} class: istiod provides it only with ${code('AMBIENT_ENABLE_MULTI_NETWORK=true')}, which the install inputs set ` +
+        `(${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} get deploy istiod -o yaml | grep -A1 AMBIENT_ENABLE_MULTI_NETWORK`)}), and once the Gateway API CRDs exist: ` +
+        `if they came after istiod, restart it (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart deploy/istiod`)}). No address: see the load balancer ` +
+        `(${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} describe service ${EASTWEST_GATEWAY_NAME}`)}).`);
+    }
+    out.p('', `${withGateway.length > 0 ? 6 : 5}. **Pods in the data plane.** A pod is in the mesh when its namespace (or itself) is labelled ` +
+      `${code(`${DATAPLANE_MODE_LABEL}=ambient`)} and ${code('istio-cni')} and ${code('ztunnel')} run on its node; ${code('istioctl ztunnel-config workloads')} ` +
+      `then lists it with protocol ${code('HBONE')} (${code('TCP')}: not captured). A pod with a sidecar is left to it: remove ${code('istio-injection')} from ambient namespaces, ` +
+      'and restart their pods. The node agents of every cluster:', '');
+    out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get ${AMBIENT_DAEMONSETS.join(' ')}`));
   }
 
   /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
@@ -652,6 +827,10 @@ class ReadmeWriter {
     out.p(`2. **Sign with the new root.** Replace the intermediate with one signed by the new root (its ${code('cert-chain.pem')} ending in the new root), ` +
       `keeping both roots in ${code('root-cert.pem')}. Restart istiod, then wait 24 hours, or restart every workload, so that all workload certificates chain to the new root.`);
     out.p(`3. **Drop the old root.** Set ${code('root-cert.pem')} to the new root alone and restart istiod.`);
+    if (this.ambient) {
+      out.p('', 'In ambient mode ztunnel holds the certificates of the workloads on its node: where these steps restart workloads, restart ztunnel ' +
+        `instead (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart daemonset/ztunnel`)}), which requests them anew.`);
+    }
     if (mesh.trust.mode === TrustMode.CERT_MANAGER) {
       out.p('', `With cert-manager, a CA Issuer writes its own root alone as ${code('ca.crt')}, so it cannot hold two roots: for the rotation, delete each ` +
         `primary's Certificate (${code('cacerts')} stays, as cert-manager leaves Secrets behind) and manage ${code('cacerts')} by hand through steps 1 and 2. ` +
@@ -665,7 +844,11 @@ class ReadmeWriter {
     out.p('', '## Upgrading Istio', '');
     out.p(`Set the new ${code('istioVersion')} in the mesh description and synthesize again: the diff of this directory shows what changes in each cluster. ` +
       'Upgrade one minor release at a time, primaries before their remotes, with the same commands as the install (they are `helm upgrade --install`), ' +
-      'then apply each cluster\'s directory again and restart workloads so their proxies are replaced:', '');
+      (!this.ambient ? 'then apply each cluster\'s directory again and restart workloads so their proxies are replaced:'
+        : mesh.clusters.some((c) => c.eastWestGateway) ? 'then apply each cluster\'s directory again. If the new release goes with newer Gateway API ' +
+          'CRDs than the clusters have (the regenerated README names them; Istio 1.30 reads TLSRoute and ReferenceGrant from v1.5 on), apply that file to ' +
+          'every cluster first, as its step does but without the check for existing CRDs. Then:'
+        : 'then apply each cluster\'s directory again:'), '');
     const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', '  ').helm,
       '  if [ -d "clusters/$c/mesh" ]; then kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/mesh/"; fi', 'done'];
     if (this.loops) {
@@ -674,7 +857,9 @@ class ReadmeWriter {
       out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c.name, this.ctx(c)).helm,
         ...(c.hasMeshObjects ? [`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`] : [])]));
     }
-    out.p('', `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
+    out.p('', this.ambient ? 'Workloads need no restart, as they have no sidecar. Upgrading ztunnel replaces the proxy of each node in turn, which breaks the ' +
+      'open connections of that node\'s pods: where that matters, drain each node before its ztunnel is replaced.'
+      : `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
     const notes = versionNotes(mesh.chartMinor);
     if (notes.length > 0) {
       out.p('', `What this library renders differently by Istio release, up to ${mesh.istioVersion}:`, '');
@@ -714,17 +899,17 @@ class ReadmeWriter {
       (es ? 'the remote secrets (their ExternalSecrets first, which would otherwise render them again, and the Secrets go with them), the published reader credentials, '
         : 'the remote secrets, ') +
       'the remotes\' control plane, then the primaries\' objects and control plane' + (cm ? ', their intermediate CAs\' Issuer and Certificate' : '') +
-      ', and last the namespaces.', '');
+      ', and last the namespaces.' + (this.ambient ? ` First take your own namespaces out of ambient mode ` +
+        `(${code(`kubectl label namespace <namespace> ${DATAPLANE_MODE_LABEL}-`)}): their pods keep running, outside the mesh.` : ''), '');
     // A directory of objects, deleted if the cluster has it: looked up in the loops, known here otherwise.
     const dir = (c: ClusterPlan, ctx: string, path: (name: string) => string, has: boolean): string[] => {
       if (this.loops) return [`if [ -d "${path('$c')}" ]; then kubectl --context=${ctx} delete --ignore-not-found -f "${path('$c')}/"; fi`];
       return has ? [`kubectl --context=${ctx} delete --ignore-not-found -f ${path(c.name)}/`] : [];
     };
     const isRead = (c: ClusterPlan) => mesh.clusters.some((p) => p.readsApiServersOf.includes(c.name));
-    const controlPlane = (ctx: string) => [
-      `helm uninstall istiod -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
-      `helm uninstall istio-base -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`,
-    ];
+    // The charts in the reverse order of their install (ztunnel and istio-cni before istiod in ambient meshes).
+    const releases = this.helmStages.map((stage) => HELM_RELEASE_NAMES[stage]).reverse();
+    const controlPlane = (ctx: string) => releases.map((release) => `helm uninstall ${release} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`);
     const lines: string[] = [];
     const phase = (list: string, clusters: ClusterPlan[], each: (c: ClusterPlan, ctx: string) => string[]) => {
       if (clusters.length === 0) return;
@@ -758,7 +943,13 @@ class ReadmeWriter {
       `kubectl --context=${ctx} get crd -o name | { grep '\\.istio\\.io$' || true; } | xargs -r kubectl --context=${ctx} delete`,
     ]);
     out.bash(lines);
-    out.p('', `With istioctl instead of Helm, ${code('istioctl uninstall --context=<context> -y --purge')} replaces the two ${code('helm uninstall')} commands.`);
+    const count = ['no', 'one', 'two', 'three', 'four', 'five'][releases.length] ?? `${releases.length}`;
+    out.p('', `With istioctl instead of Helm, ${code('istioctl uninstall --context=<context> -y --purge')} replaces the ${count} ${code('helm uninstall')} commands.`);
+    if (this.ambient && mesh.clusters.some((c) => c.eastWestGateway)) {
+      out.p('', `The Gateway API CRDs stay: other gateways and controllers may use them, and deleting a CRD deletes every object of its kind in the cluster. ` +
+        `Remove them only from a cluster where nothing else uses the Gateway API: ` +
+        `${code(`kubectl --context=<context> delete -f ${gatewayApiCrdsUrl(gatewayApiVersion(mesh.chartMinor))}`)}.`);
+    }
   }
 }
 

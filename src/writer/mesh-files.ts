@@ -1,11 +1,12 @@
+import { DataPlaneMode } from '../model/mesh-spec';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioMulticlusterMesh } from '../mesh';
 import { MeshValidationError } from '../model/validation';
-import { renderBaseChartValues, renderIstiodChartValues } from '../render/install/helm-values';
+import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../render/install/helm-values';
 import { renderIstioOperator } from '../render/install/istio-operator';
 import { renderKustomization } from '../render/kustomization';
-import { helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, KUSTOMIZATION_FILE, README_FILE } from '../render/layout';
+import { helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, KUSTOMIZATION_FILE, README_FILE } from '../render/layout';
 import { OutputDirectory } from '../render/output-directory';
 import { ManifestChart } from '../render/manifest-chart';
 import { ClusterFiles, renderReadme } from '../render/readme';
@@ -72,6 +73,12 @@ export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
       { path: helmBaseValuesPath(name), content: toYaml([renderBaseChartValues(cluster.installValues)], [`Values of Istio's base chart for the ${about}`]) },
       { path: helmIstiodValuesPath(name), content: toYaml([renderIstiodChartValues(cluster.installValues)], [`Values of Istio's istiod chart for the ${about}`]) },
     );
+    if (plan.dataPlaneMode === DataPlaneMode.AMBIENT) {
+      files.push(
+        { path: helmCniValuesPath(name), content: toYaml([renderCniChartValues(cluster.installValues)], [`Values of Istio's cni chart (istio-cni) for the ${about}`]) },
+        { path: helmZtunnelValuesPath(name), content: toYaml([renderZtunnelChartValues(cluster.installValues)], [`Values of Istio's ztunnel chart for the ${about}`]) },
+      );
+    }
     layout.set(name, {
       manifests: cluster.manifests.files.map((f) => f.name),
       verification: cluster.verification?.files.map((f) => f.name) ?? [],

@@ -1,4 +1,5 @@
 import { ApplicationSpecIgnoreDifferences } from '../../../imports/argocd-argoproj.io';
+import { DeliveryStage, HelmStage } from '../../model/delivery-names';
 
 /** The API group of webhook configurations. */
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
@@ -35,3 +36,14 @@ export const ISTIOD_CHART_DIFFERENCES: readonly ApplicationSpecIgnoreDifferences
   validatingWebhooks,
   { group: ADMISSION_GROUP, kind: 'MutatingWebhookConfiguration', jqPathExpressions: [CA_BUNDLE] },
 ];
+
+/**
+ * What Argo CD must leave to istiod, by chart. The `cni` and `ztunnel` charts have no webhook
+ * configurations: nothing they render is changed at run time.
+ */
+export const ISTIO_CHART_DIFFERENCES: Record<HelmStage, readonly ApplicationSpecIgnoreDifferences[]> = {
+  [DeliveryStage.BASE]: ISTIO_BASE_CHART_DIFFERENCES,
+  [DeliveryStage.ISTIOD]: ISTIOD_CHART_DIFFERENCES,
+  [DeliveryStage.CNI]: [],
+  [DeliveryStage.ZTUNNEL]: [],
+};

@@ -20,6 +20,14 @@ export interface EastWestGatewayPodMonitorProps extends MonitoringObjectProps {
   readonly gatewayNamespace?: string;
 
   /**
+   * The labels of the gateway's pods, when they are not those `EastWestGateway` gives them: an
+   * ambient mesh's gateway, which istiod deploys from a Gateway API `Gateway`, has
+   * `gateway.networking.k8s.io/gateway-name: <name>` (`AmbientEastWestGateway.podSelector`).
+   * @default - the labels `EastWestGateway` derives from `gatewayName`
+   */
+  readonly podSelector?: Record<string, string>;
+
+  /**
    * The PodMonitor's name.
    * @default - the gateway's name
    */
@@ -48,7 +56,7 @@ export class EastWestGatewayPodMonitor extends Construct {
     this.podMonitor = new PodMonitor(this, 'Resource', {
       metadata: { name: props.name ?? gatewayName, namespace: props.namespace ?? ISTIO_SYSTEM_NAMESPACE, ...optionalLabels(props.labels) },
       spec: {
-        selector: { matchLabels: gatewaySelectorLabels(gatewayName) },
+        selector: { matchLabels: { ...(props.podSelector ?? gatewaySelectorLabels(gatewayName)) } },
         namespaceSelector: { matchNames: [props.gatewayNamespace ?? ISTIO_SYSTEM_NAMESPACE] },
         podMetricsEndpoints: [mergedMetricsEndpoint(this.job)],
       },

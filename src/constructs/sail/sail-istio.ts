@@ -1,45 +1,19 @@
-import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Istio, IstioProps, IstioSpecProfile, IstioSpecVersion } from '../../../imports/sail-sailoperator.io';
+import { Istio, IstioSpecProfile, IstioSpecVersion } from '../../../imports/sail-sailoperator.io';
 import { SAIL_ISTIO_VERSIONS } from '../../model/sail-versions';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
+import { sailMetadata, sailProfileProblems, SailResourceProps, sailVersionProblems, withHelmValues } from './sail-helm-values';
 
 /** The profiles the `Istio` resource accepts (`spec.profile`). */
 const SAIL_PROFILES: readonly string[] = Object.values(IstioSpecProfile);
 
+const IstioWithHelmValues = withHelmValues(Istio);
+
 /**
- * The typed `Istio`, with `spec.values` set as given. The generated class rebuilds its JSON
- * through the typed value classes after applying JSON patches, which renames keys
- * (meshID → meshId) and drops any it does not know; the values are added after that, for
- * Helm needs them as Istio's charts spell them.
+ * Properties of {@link SailIstio}. The version must be one the operator's `Istio` resource lists
+ * (see `SAIL_ISTIO_VERSIONS`); the values are the istiod chart's (`global.meshID`, `meshConfig`, …).
  */
-class IstioWithHelmValues extends Istio {
-  constructor(scope: Construct, id: string, props: IstioProps, private readonly helmValues?: Record<string, unknown>) {
-    super(scope, id, props);
-  }
-
-  public override toJson(): any {
-    const json = super.toJson();
-    return this.helmValues === undefined ? json : JsonPatch.apply(json, JsonPatch.add('/spec/values', this.helmValues));
-  }
-}
-
-/** Properties of {@link SailIstio}. */
-export interface SailIstioProps {
-  /**
-   * The Istio release to install, as the Sail Operator names it: `v1.30.3`, or `v1.30-latest`
-   * for the newest patch the operator knows. It must be one the operator's `Istio` resource
-   * lists (see `SAIL_ISTIO_VERSIONS`).
-   */
-  readonly version: string;
-
-  /**
-   * The Helm values of Istio's charts, passed to the operator as `spec.values` exactly as given:
-   * the same keys as the istiod chart's values (`global.meshID`, `meshConfig`, …), not renamed.
-   * @default - none: the profile's values
-   */
-  readonly values?: Record<string, unknown>;
-
+export interface SailIstioProps extends SailResourceProps {
   /**
    * The profile whose values the operator applies under `values`, such as `remote` for a
    * cluster whose control plane runs in another cluster.
@@ -60,12 +34,6 @@ export interface SailIstioProps {
    * @default 'default'
    */
   readonly name?: string;
-
-  /**
-   * Labels of the resource.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -87,19 +55,15 @@ export class SailIstio extends Construct {
     this.namespace = props.namespace ?? ISTIO_SYSTEM_NAMESPACE;
     const { version, profile, values } = props;
     this.node.addValidation({
-      validate: () => [
-        ...(SAIL_ISTIO_VERSIONS.includes(version) ? [] : [`version ${version} is not one the Sail Operator's Istio resource lists`]),
-        ...(profile === undefined || SAIL_PROFILES.includes(profile)
-          ? [] : [`profile ${profile} is not one of the Sail Operator's: ${SAIL_PROFILES.join(', ')}`]),
-      ],
+      validate: () => [...sailVersionProblems('Istio', version, SAIL_ISTIO_VERSIONS), ...sailProfileProblems(profile, SAIL_PROFILES)],
     });
     this.resource = new IstioWithHelmValues(this, 'Resource', {
-      metadata: { name: this.name, ...(props.labels ? { labels: { ...props.labels } } : {}) },
+      metadata: sailMetadata(this.name, props.labels),
       spec: {
         version: version as IstioSpecVersion,
         namespace: this.namespace,
         profile: profile as IstioSpecProfile | undefined,
       },
-    }, values === undefined ? undefined : structuredClone(values));
+    }).setHelmValues(values);
   }
 }

@@ -3,26 +3,28 @@ import { ISTIO_CHART_REPOSITORY } from '../../constructs/istio-names';
 import { chartVersion } from '../../model/istio-version';
 import { ApplicationSource } from '../../constructs/argocd/application-source';
 import { ARGO_CD_IN_CLUSTER_SERVER } from '../../constructs/argocd/argocd-names';
-import { ISTIO_BASE_CHART_DIFFERENCES, ISTIOD_CHART_DIFFERENCES } from '../../constructs/argocd/istio-chart-differences';
+import { ISTIO_CHART_DIFFERENCES } from '../../constructs/argocd/istio-chart-differences';
 import { MeshApplication, MeshApplicationProps } from '../../constructs/argocd/mesh-application';
-import { DeliveryStage, HELM_RELEASE_NAMES } from '../../model/delivery-names';
+import { DeliveryStage, HelmStage } from '../../model/delivery-names';
 import { DeliveryStep, repositoryPathOf, RepositoryPlan } from '../../plan/delivery-plan';
 import { MeshPlan } from '../../plan/mesh-plan';
-import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
 import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
+import { istioChartInstall } from './istio-charts';
 
 /** The file of the root Application in {@link ARGO_CD_ROOT_DIR}. */
 const ROOT_APPLICATION_FILE = 'root-application.yaml';
 
 /**
  * Istio's CRDs are too large for client-side apply, whose last-applied annotation would exceed
- * 256 KiB; the ignored webhook fields must also stay istiod's when Argo CD syncs.
+ * 256 KiB; Istio's other charts are applied the same way.
  */
-const CHART_SYNC_OPTIONS = ['ServerSideApply=true', 'RespectIgnoreDifferences=true'];
+const SERVER_SIDE_APPLY = 'ServerSideApply=true';
+/** Without it, a sync would still write back the ignored fields that istiod owns. */
+const RESPECT_IGNORE_DIFFERENCES = 'RespectIgnoreDifferences=true';
 
 /**
  * The argocd-cm key of the health check of Application resources. Argo CD stopped assessing
@@ -115,17 +117,10 @@ function stageApplication(
       // It holds istiod, cacerts and the remote secrets: Argo CD never deletes it.
       return { source: gitDirectory(repository, namespaceDir(step.cluster)), prune: false, cascadeDelete: false };
     case DeliveryStage.BASE:
-      return {
-        source: istioChart(mesh, 'base', HELM_RELEASE_NAMES[DeliveryStage.BASE], renderBaseChartValues(values)),
-        syncOptions: CHART_SYNC_OPTIONS,
-        ignoreDifferences: [...ISTIO_BASE_CHART_DIFFERENCES],
-      };
     case DeliveryStage.ISTIOD:
-      return {
-        source: istioChart(mesh, 'istiod', HELM_RELEASE_NAMES[DeliveryStage.ISTIOD], renderIstiodChartValues(values)),
-        syncOptions: CHART_SYNC_OPTIONS,
-        ignoreDifferences: [...ISTIOD_CHART_DIFFERENCES],
-      };
+    case DeliveryStage.CNI:
+    case DeliveryStage.ZTUNNEL:
+      return istioChart(mesh, step.stage, values);
     case DeliveryStage.TRUST:
     case DeliveryStage.CREDENTIALS:
     case DeliveryStage.REMOTE_SECRETS:
@@ -149,15 +144,23 @@ function gitDirectory(repository: RepositoryPlan, meshRelativePath: string): App
   });
 }
 
-/** One of Istio's charts, at the mesh's release. */
-function istioChart(mesh: MeshPlan, chart: string, releaseName: string, chartValues: object): ApplicationSource {
-  return ApplicationSource.fromHelmChart({
-    repoUrl: ISTIO_CHART_REPOSITORY,
-    chart,
-    version: istioChartVersion(mesh),
-    releaseName,
-    values: chartValues,
-  });
+/** One of Istio's charts, at the mesh's release, with the cluster's values for it, leaving istiod what it changes. */
+function istioChart(
+  mesh: MeshPlan, stage: HelmStage, values: IstioInstallValues,
+): Pick<MeshApplicationProps, 'source' | 'syncOptions' | 'ignoreDifferences'> {
+  const install = istioChartInstall(stage, values);
+  const ignoreDifferences = ISTIO_CHART_DIFFERENCES[stage];
+  return {
+    source: ApplicationSource.fromHelmChart({
+      repoUrl: ISTIO_CHART_REPOSITORY,
+      chart: install.chart,
+      version: istioChartVersion(mesh),
+      releaseName: install.releaseName,
+      values: install.values,
+    }),
+    syncOptions: [SERVER_SIDE_APPLY, ...(ignoreDifferences.length > 0 ? [RESPECT_IGNORE_DIFFERENCES] : [])],
+    ignoreDifferences: [...ignoreDifferences],
+  };
 }
 
 /**

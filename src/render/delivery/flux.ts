@@ -5,16 +5,16 @@ import { FluxGitRepository } from '../../constructs/flux/flux-git-repository';
 import { FluxHelmRelease } from '../../constructs/flux/flux-helm-release';
 import { FluxHelmRepository } from '../../constructs/flux/flux-helm-repository';
 import { FluxKustomization } from '../../constructs/flux/flux-kustomization';
-import { deliveryObjectName, DeliveryStage, HELM_RELEASE_NAMES } from '../../model/delivery-names';
+import { deliveryObjectName, DeliveryStage, HELM_RELEASE_NAMES, HelmStage } from '../../model/delivery-names';
 import { FluxMode } from '../../model/delivery-spec';
 import { DeliveryStep, FluxPlan, repositoryPathOf, RepositoryPlan, StepRef } from '../../plan/delivery-plan';
 import { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
-import { renderBaseChartValues, renderIstiodChartValues } from '../install/helm-values';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
 import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
+import { ChartStep, isChartStep, istioChartInstall } from './istio-charts';
 
 /** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
 export const FLUX_SOURCES_FILE = 'sources.yaml';
@@ -25,20 +25,22 @@ export const FLUX_STEPS_FILE = 'steps.yaml';
  * cluster name (such as `sources`) can collide with the sources' file.
  */
 export const fluxHubClusterFile = (cluster: string) => `cluster-${cluster}.yaml`;
-/** The files of a control-plane directory: one HelmRelease each. */
-export const FLUX_CHART_FILES: Record<DeliveryStage.BASE | DeliveryStage.ISTIOD, string> = {
-  [DeliveryStage.BASE]: 'istio-base.yaml',
-  [DeliveryStage.ISTIOD]: 'istiod.yaml',
+/** The files of a control-plane directory: one HelmRelease each, named after its release. */
+export const FLUX_CHART_FILES: Record<HelmStage, string> = {
+  [DeliveryStage.BASE]: `${HELM_RELEASE_NAMES[DeliveryStage.BASE]}.yaml`,
+  [DeliveryStage.ISTIOD]: `${HELM_RELEASE_NAMES[DeliveryStage.ISTIOD]}.yaml`,
+  [DeliveryStage.CNI]: `${HELM_RELEASE_NAMES[DeliveryStage.CNI]}.yaml`,
+  [DeliveryStage.ZTUNNEL]: `${HELM_RELEASE_NAMES[DeliveryStage.ZTUNNEL]}.yaml`,
 };
 
 /** What the control-plane Kustomization of a cluster is named after: `<meshId>-<cluster>-control-plane`. */
 const CONTROL_PLANE = 'control-plane';
 
 /**
- * How long one attempt of each Kustomization may take. The control plane's covers two Helm
- * installs, each allowed Helm's 5 minutes, and istiod becoming ready.
+ * How long one attempt of each Kustomization may take. The control plane's covers its Helm
+ * installs, each allowed Helm's 5 minutes, and 5 more for istiod (and ztunnel) becoming ready.
  */
-const TIMEOUTS = { namespace: '5m', controlPlane: '15m', objects: '10m' };
+const TIMEOUTS = { namespace: '5m', objects: '10m', controlPlane: (charts: number) => `${5 * charts + 5}m` };
 
 /**
  * How soon a failed or unready step is tried again: a step waiting on something done by hand
@@ -54,9 +56,10 @@ interface Sources {
 
 /**
  * The Flux output of a mesh. Each cluster is delivered by three Flux Kustomizations: its
- * namespace, its control plane (a directory of two HelmReleases, Istio's `base` and `istiod`
- * charts, which it applies where Flux runs and waits for) and its mesh objects, ordered with
- * `dependsOn` as the plan orders the steps.
+ * namespace, its control plane (a directory of HelmReleases, one per chart step: Istio's `base`
+ * and `istiod` charts, and in an ambient mesh its `cni` and `ztunnel` charts, which it applies
+ * where Flux runs and waits for) and its mesh objects, ordered with `dependsOn` as the plan
+ * orders the steps.
  *
  * In hub mode one Flux holds every cluster's objects, in one entry directory, and reaches the
  * clusters through kubeconfig Secrets; in per-cluster mode each cluster has an entry directory
@@ -190,13 +193,13 @@ class FluxRenderer {
       });
     }
     // Applied where Flux runs, whichever cluster the charts go to: its HelmReleases live next to
-    // Flux, and carry the kubeconfig themselves. It waits, so it is Ready once both are.
+    // Flux, and carry the kubeconfig themselves. It waits, so it is Ready once all of them are.
     new FluxKustomization(scope, 'ControlPlane', {
       ...common,
       name: this.controlPlaneName(cluster.name),
       path: repositoryPathOf(this.repository, fluxControlPlaneDir(cluster.name)),
-      timeout: TIMEOUTS.controlPlane,
-      dependsOn: this.dependsOn(cluster.name, [steps.base, steps.istiod]),
+      timeout: TIMEOUTS.controlPlane(steps.charts.length),
+      dependsOn: this.dependsOn(cluster.name, steps.charts),
     });
     if (steps.objects !== undefined) {
       new FluxKustomization(scope, 'MeshObjects', {
@@ -222,9 +225,10 @@ class FluxRenderer {
     return scope;
   }
 
-  /** A cluster's HelmReleases of Istio's `base` and `istiod` charts, a file each. */
+  /** A cluster's HelmReleases, one per chart step (`base`, `istiod`, and in ambient meshes `cni` and `ztunnel`), a file each. */
   public controlPlane(chart: ManifestChart, charts: FluxHelmRepository, cluster: ClusterPlan, values: IstioInstallValues) {
-    const steps = this.stepsOf(cluster.name);
+    const steps = this.stepsOf(cluster.name).charts;
+    const releaseOf = new Map<DeliveryStage, string>(steps.map((s) => [s.stage, s.name]));
     const common = {
       repository: charts,
       version: this.version,
@@ -233,24 +237,21 @@ class FluxRenderer {
       kubeConfigSecret: this.hub ? this.mesh.delivery.targets[cluster.name].fluxKubeConfigSecret : undefined,
       labels: commonLabels(this.mesh.meshId, cluster.name, 'delivery'),
     };
-    // Both keep Flux's default of no drift detection: istiod patches the webhooks' CA bundle and
+    // All keep Flux's default of no drift detection: istiod patches the webhooks' CA bundle and
     // failure policy at run time, which drift correction would undo on every reconciliation.
-    const base = chart.addFile(FLUX_CHART_FILES[DeliveryStage.BASE], new FluxHelmRelease(chart, 'IstioBase', {
-      ...common,
-      name: steps.base.name,
-      chart: 'base',
-      releaseName: HELM_RELEASE_NAMES[DeliveryStage.BASE],
-      values: renderBaseChartValues(values),
-    }));
-    chart.addFile(FLUX_CHART_FILES[DeliveryStage.ISTIOD], new FluxHelmRelease(chart, 'Istiod', {
-      ...common,
-      name: steps.istiod.name,
-      chart: 'istiod',
-      releaseName: HELM_RELEASE_NAMES[DeliveryStage.ISTIOD],
-      values: renderIstiodChartValues(values),
-      // Istio's CRDs come with the base chart.
-      dependsOn: [base.name],
-    }));
+    for (const step of steps) {
+      const install = istioChartInstall(step.stage, values);
+      chart.addFile(FLUX_CHART_FILES[step.stage], new FluxHelmRelease(chart, `Release-${install.releaseName}`, {
+        ...common,
+        name: step.name,
+        chart: install.chart,
+        releaseName: install.releaseName,
+        values: install.values,
+        // The plan's order among the cluster's charts (istiod after base, whose CRDs it needs; ztunnel
+        // after istiod and istio-cni); what comes before them all is the Kustomization's dependsOn.
+        dependsOn: step.after.filter((ref) => ref.cluster === cluster.name && releaseOf.has(ref.stage)).map((ref) => releaseOf.get(ref.stage)!),
+      }));
+    }
   }
 
   /**
@@ -284,6 +285,8 @@ class FluxRenderer {
         return this.step(ref).name;
       case DeliveryStage.BASE:
       case DeliveryStage.ISTIOD:
+      case DeliveryStage.CNI:
+      case DeliveryStage.ZTUNNEL:
         return this.controlPlaneName(ref.cluster);
       default: {
         const unknown: never = ref.stage;
@@ -308,8 +311,8 @@ class FluxRenderer {
       remoteSecrets: optional(DeliveryStage.REMOTE_SECRETS),
       traffic: optional(DeliveryStage.TRAFFIC),
       monitoring: optional(DeliveryStage.MONITORING),
-      base: required(DeliveryStage.BASE),
-      istiod: required(DeliveryStage.ISTIOD),
+      // In the plan's order: base before istiod, whose CRDs it brings.
+      charts: this.mesh.delivery.steps.filter((s): s is ChartStep => s.cluster === cluster && isChartStep(s)),
       objects: optional(DeliveryStage.OBJECTS),
     };
   }

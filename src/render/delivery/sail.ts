@@ -1,5 +1,9 @@
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SailIstio } from '../../constructs/sail/sail-istio';
+import { SAIL_CNI_NAMESPACE, SailIstioCni } from '../../constructs/sail/sail-istio-cni';
+import { SAIL_ZTUNNEL_NAMESPACE, SailZTunnel } from '../../constructs/sail/sail-ztunnel';
+import { DataPlaneMode } from '../../model/mesh-spec';
 import { MeshPlan } from '../../plan/mesh-plan';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels } from '../labels';
@@ -7,31 +11,91 @@ import { namespaceDir, sailIstioDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 
-/** The file of each cluster's Sail directory. */
+/** The files of each cluster's Sail directory: the `Istio`, and in an ambient mesh the `IstioCNI` and `ZTunnel`. */
 export const SAIL_ISTIO_FILE = 'istio.yaml';
+export const SAIL_CNI_FILE = 'istio-cni.yaml';
+export const SAIL_ZTUNNEL_FILE = 'ztunnel.yaml';
+
+/**
+ * The `global` values the `IstioCNI` and `ZTunnel` resources take (sailoperator.io/v1): image
+ * and logging settings. The mesh's identity (`meshID`, `multiCluster`, `network`) is not among
+ * them; ztunnel gets its cluster and network under `ztunnel`, and the rest from the `Istio`.
+ */
+export const SAIL_GLOBAL_VALUE_KEYS: Record<'IstioCNI' | 'ZTunnel', readonly string[]> = {
+  IstioCNI: ['defaultResources', 'hub', 'imagePullPolicy', 'imagePullSecrets', 'logAsJson', 'logging', 'nativeNftables', 'platform', 'tag', 'variant'],
+  ZTunnel: ['defaultResources', 'hub', 'imagePullPolicy', 'imagePullSecrets', 'logAsJson', 'logging', 'platform', 'tag', 'variant'],
+};
 
 /**
  * The Sail Operator's install of every cluster, when the mesh asks for it: one `Istio` resource
  * per cluster, carrying the cluster's install values unchanged, so that the operator installs
  * what istioctl and Helm would. The values' `profile` is the resource's own field.
+ *
+ * In an ambient mesh each cluster also gets an `IstioCNI` and a `ZTunnel`, each in the namespace
+ * its CRD defaults to and the operator's ambient guides use (`istio-cni`, `ztunnel`): the
+ * operator installs each chart into an existing namespace only, so both namespaces come with
+ * them, and istiod, which issues certificates only to a ztunnel in its own namespace unless told
+ * another (`pilot.trustedZtunnelNamespace`), is told `ztunnel`. The values model's `ztunnel` and
+ * `cni` sections, which the `Istio` resource's values do not take, go to those resources.
  */
 export function renderSail(scope: Construct, mesh: MeshPlan, values: ReadonlyMap<string, IstioInstallValues>): OutputDirectory[] {
   const version = mesh.delivery.sailVersion;
   if (version === undefined) return [];
+  const ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
   // Its own scope: the mesh's other renderers own the `Cluster-<name>` ids directly below it.
   const sailScope = new Construct(scope, 'Sail');
   return mesh.clusters.map((cluster): OutputDirectory => {
     const clusterValues = values.get(cluster.name);
     if (clusterValues === undefined) throw new Error(`no install values for cluster ${cluster.name}`);
-    const { profile, ...helmValues } = clusterValues;
     const chart = new ManifestChart(sailScope, `Cluster-${cluster.name}`, { labels: commonLabels(mesh.meshId, cluster.name, 'install') });
-    chart.addFile(SAIL_ISTIO_FILE, new SailIstio(chart, 'SailIstio', { version, profile, values: helmValues }));
+    const { profile, ...helmValues } = clusterValues;
+    if (ambient) {
+      renderAmbient(chart, version, clusterValues);
+    } else {
+      chart.addFile(SAIL_ISTIO_FILE, new SailIstio(chart, 'SailIstio', { version, profile, values: helmValues }));
+    }
     const dir = sailIstioDir(cluster.name);
     return {
       path: dir,
       chart,
-      header: `The Sail Operator's install of the ${cluster.role} cluster ${cluster.name} of mesh ${mesh.meshId}: ` +
+      header: `The Sail Operator's install of the ${cluster.role} cluster ${cluster.name} of mesh ${mesh.meshId}` +
+        `${ambient ? ', ambient mode: istiod, and istio-cni and ztunnel in namespaces of their own (created here);' : ':'} ` +
         `kubectl apply -f ${dir}/ once the operator runs and ${namespaceDir(cluster.name)}/ is applied`,
     };
   });
+}
+
+/** An ambient cluster's `Istio`, `IstioCNI` and `ZTunnel`, the latter two each with its namespace, a file each. */
+function renderAmbient(chart: ManifestChart, version: string, clusterValues: IstioInstallValues): void {
+  const { profile, ztunnel, cni, ...istioValues } = clusterValues;
+  const pilot = { ...istioValues.pilot, trustedZtunnelNamespace: SAIL_ZTUNNEL_NAMESPACE };
+  const istio = chart.addFile(SAIL_ISTIO_FILE, new SailIstio(chart, 'SailIstio', { version, profile, values: { ...istioValues, pilot } }));
+
+  const cniFile = chart.addFile(SAIL_CNI_FILE, new Construct(chart, 'IstioCni'));
+  new k8s.KubeNamespace(cniFile, 'Namespace', { metadata: { name: SAIL_CNI_NAMESPACE } });
+  new SailIstioCni(cniFile, 'SailIstioCni', {
+    version, profile, namespace: SAIL_CNI_NAMESPACE,
+    values: sailValues({ cni, global: pickKeys(clusterValues.global, SAIL_GLOBAL_VALUE_KEYS.IstioCNI) }),
+  });
+
+  const ztunnelFile = chart.addFile(SAIL_ZTUNNEL_FILE, new Construct(chart, 'ZTunnel'));
+  new k8s.KubeNamespace(ztunnelFile, 'Namespace', { metadata: { name: SAIL_ZTUNNEL_NAMESPACE } });
+  // The cluster's name and network are the ztunnel chart's own values; the Istio resource gives the
+  // rest of its global values, its mesh config and its revision (operators from 1.30 on).
+  new SailZTunnel(ztunnelFile, 'SailZTunnel', {
+    version, namespace: SAIL_ZTUNNEL_NAMESPACE, istio: istio.name,
+    values: sailValues({ ztunnel, global: pickKeys(clusterValues.global, SAIL_GLOBAL_VALUE_KEYS.ZTunnel) }),
+  });
+}
+
+/** The keys of `values` that are among `keys`; undefined when there are none. */
+function pickKeys(values: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> | undefined {
+  const picked = Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+/** The sections that have values; undefined when none has. */
+function sailValues(sections: Record<string, unknown>): Record<string, unknown> | undefined {
+  const present = Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
+  return Object.keys(present).length > 0 ? present : undefined;
 }

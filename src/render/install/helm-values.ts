@@ -17,3 +17,21 @@ export function renderBaseChartValues(values: IstioInstallValues): BaseChartValu
 export function renderIstiodChartValues(values: IstioInstallValues): IstioInstallValues {
   return values;
 }
+
+/**
+ * Values for Istio's `cni` chart (the `istio-cni` node agent) in an ambient mesh: the profile, the
+ * global values every chart shares, and the `cni` section of the values model, which the chart
+ * reads as its own top level (as istioctl passes it).
+ */
+export function renderCniChartValues(values: IstioInstallValues): Record<string, unknown> {
+  return { profile: values.profile, global: values.global, ...(values.cni !== undefined ? { cni: values.cni } : {}) };
+}
+
+/**
+ * Values for Istio's `ztunnel` chart in an ambient mesh: the profile, the global values every chart
+ * shares, and the values model's `ztunnel` section (the cluster's name and network, with which
+ * ztunnel reports its workloads to istiod) at the chart's top level, where istioctl puts it too.
+ */
+export function renderZtunnelChartValues(values: IstioInstallValues): Record<string, unknown> {
+  return { profile: values.profile, global: values.global, ...values.ztunnel };
+}

@@ -1,4 +1,5 @@
 import { isIPAddress } from '../../model/formats';
+import { DataPlaneMode } from '../../model/mesh-spec';
 import { ClusterRole } from '../../plan/cluster-role';
 import type { ClusterPlan, IstiodPlan, MeshPlan } from '../../plan/mesh-plan';
 import { mergeValues, ValuesObject } from './merge-values';
@@ -15,8 +16,12 @@ const WEBHOOK_PORT = 15017;
  * the cluster's `values` and `meshConfig` add.
  */
 export interface IstioInstallValues {
-  /** `remote` on a remote cluster: no istiod, an injector webhook and `istiod` Service pointing at the primary. */
-  readonly profile?: 'remote';
+  /**
+   * `remote` on a remote cluster: no istiod, an injector webhook and `istiod` Service pointing at the
+   * primary. `ambient` in an ambient mesh: istiod for ambient mode, which the `istio-cni` and `ztunnel`
+   * charts (installed with the same profile) complete.
+   */
+  readonly profile?: 'remote' | 'ambient';
   readonly meshConfig: {
     readonly trustDomain: string;
     readonly [field: string]: unknown;
@@ -48,6 +53,15 @@ export interface IstioInstallValues {
     readonly injectionURL?: string;
     readonly [key: string]: unknown;
   };
+  /**
+   * In an ambient mesh: the `ztunnel` chart's values, which istioctl and this library's Helm values give
+   * that chart at its top level. The cluster's name and network tell istiod where ztunnel's workloads are.
+   */
+  readonly ztunnel?: {
+    readonly multiCluster: { readonly clusterName: string };
+    readonly network: string;
+    readonly [key: string]: unknown;
+  };
   readonly pilot?: {
     /** On a primary with `istiod` set: false when it runs a fixed number of replicas (`replicaCount`). */
     readonly autoscaleEnabled?: boolean;
@@ -60,6 +74,11 @@ export interface IstioInstallValues {
     readonly env?: {
       /** On a primary that remotes reach by DNS name: istiod's serving certificate must name that host. */
       readonly ISTIOD_CUSTOM_HOST?: string;
+      /**
+       * In an ambient mesh of several clusters: istiod serves workloads of other networks through their
+       * east-west gateways and runs the `istio-east-west` GatewayClass (off by default in 1.27 to 1.31).
+       */
+      readonly AMBIENT_ENABLE_MULTI_NETWORK?: 'true';
       readonly [name: string]: unknown;
     };
     readonly [key: string]: unknown;
@@ -110,16 +129,23 @@ export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): Isti
     : undefined;
   const customHost = cluster.remotes.length > 0 && cluster.discoveryAddress !== undefined && !isIPAddress(cluster.discoveryAddress)
     ? cluster.discoveryAddress : undefined;
+  const ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
+  const env = {
+    ...(customHost ? { ISTIOD_CUSTOM_HOST: customHost } : {}),
+    // Validation allows ambient across clusters only on several networks.
+    ...(ambient && mesh.clusters.length > 1 ? { AMBIENT_ENABLE_MULTI_NETWORK: 'true' as const } : {}),
+  };
   const pilot = {
     ...(cluster.istiod ? istiodReplicaValues(cluster.istiod) : {}),
-    ...(customHost ? { env: { ISTIOD_CUSTOM_HOST: customHost } } : {}),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
   };
   return {
-    ...(isRemote ? { profile: 'remote' as const } : {}),
+    ...(isRemote ? { profile: 'remote' as const } : ambient ? { profile: 'ambient' as const } : {}),
     meshConfig: { trustDomain: mesh.trustDomain },
     global,
     ...(istiodRemote ? { istiodRemote } : {}),
     ...(Object.keys(pilot).length > 0 ? { pilot } : {}),
+    ...(ambient ? { ztunnel: { multiCluster: { clusterName: cluster.name }, network: cluster.network } } : {}),
   };
 }
 
