@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
-  ClusterSpec, DEFAULT_ISTIO_VERSION, FluxMode, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, renderMeshFiles, SAIL_ISTIO_VERSIONS, validateMesh,
+  DataPlaneMode, ClusterSpec, DEFAULT_ISTIO_VERSION, FluxMode, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, renderMeshFiles, SAIL_ISTIO_VERSIONS, validateMesh,
 } from '../src';
 import { validateObject } from './object-schemas';
 import { loadAllYaml11 } from './yaml11';
@@ -49,19 +49,25 @@ const validMesh: fc.Arbitrary<MeshSpec> = fc.record({
     network: fc.nat(), remoteOf: fc.option(fc.nat(), { nil: undefined }),
     address: fc.oneof(ipv4, ipv6, dnsName), annotations, sourceRange: fc.boolean(), replicas: fc.integer({ min: 1, max: 4 }),
   }), { minLength: 7, maxLength: 7 }),
+  ambient: fc.boolean(),
   delivery: fc.record({
     argoCd: fc.boolean(), flux: fc.option(fc.constantFrom(FluxMode.HUB, FluxMode.PER_CLUSTER), { nil: undefined }), hubFirst: fc.boolean(),
     path: fc.constantFrom('.', 'meshes/0_9', 'a/yes/1e3'), branch: fc.constantFrom('main', 'release/1.30', 'no'), sail: fc.boolean(),
   }),
-}).map(({ names, networks, meshId, trustDomain, istioVersion, seeds, delivery }) => {
+}).map(({ names, networks, meshId, trustDomain, istioVersion, seeds, ambient: ambientWanted, delivery }) => {
   const minor = Number(/1\.(\d+)/.exec(istioVersion ?? '1.31.1')![1]);
-  const primaries = names.filter((_n, i) => i === 0 || seeds[i].remoteOf === undefined);
+  // Ambient where Istio supports it: one cluster, or from 1.27 every cluster a primary over several networks.
+  const ambient = ambientWanted && (names.length === 1 || minor >= 27);
+  const primaries = names.filter((_n, i) => i === 0 || seeds[i].remoteOf === undefined || ambient);
   const clusters: ClusterSpec[] = names.map((name, i) => {
     const seed = seeds[i];
-    const isRemote = i > 0 && seed.remoteOf !== undefined;
+    const isRemote = i > 0 && seed.remoteOf !== undefined && !ambient;
+    const network = networks[seed.network % networks.length];
+    // The last cluster of an ambient mesh leaves a shared network, so that the mesh spans two.
+    const lonely = ambient && i === names.length - 1 && i > 0 && names.slice(0, i).every((_n, j) => networks[seeds[j].network % networks.length] === network);
     return {
       name,
-      network: networks[seed.network % networks.length],
+      network: lonely ? `${network}-b` : network,
       ...(isRemote ? { controlPlaneCluster: primaries[seed.remoteOf! % primaries.length] } : {}),
     };
   });
@@ -88,6 +94,7 @@ const validMesh: fc.Arbitrary<MeshSpec> = fc.record({
   const gitOps = delivery.argoCd || delivery.flux !== undefined;
   return {
     meshId, trustDomain, istioVersion, clusters: withAddresses,
+    ...(ambient ? { dataPlaneMode: DataPlaneMode.AMBIENT } : {}),
     delivery: {
       ...(gitOps ? { repository: { url: 'ssh://git@git.example.com/platform/meshes.git', path: delivery.path, branch: delivery.branch } } : {}),
       ...(delivery.argoCd ? { argoCd: {} } : {}),
@@ -132,9 +139,12 @@ describe('every valid description', () => {
         }
         expect(doc(`clusters/${c.name}/namespace/istio-system-namespace.yaml`).metadata.labels['topology.istio.io/network']).toBe(c.network);
         if (c.eastWestGateway) {
-          const service = loadAllYaml11(files.find((f) => f.path === `clusters/${c.name}/mesh/20-eastwest-gateway.yaml`)!.content)
-            .find((o: any) => o.kind === 'Service') as any;
-          expect(service.metadata.annotations ?? {}).toEqual(c.eastWestGateway.serviceAnnotations);
+          const objects = loadAllYaml11(files.find((f) => f.path === `clusters/${c.name}/mesh/20-eastwest-gateway.yaml`)!.content) as any[];
+          // An ambient gateway's Service is istiod's to create, from the overlay its ConfigMap holds.
+          const service = spec.dataPlaneMode === DataPlaneMode.AMBIENT
+            ? loadAllYaml11(objects.find((o) => o.kind === 'ConfigMap').data.service ?? '{}')[0] ?? {}
+            : objects.find((o) => o.kind === 'Service');
+          expect(service.metadata?.annotations ?? {}).toEqual(c.eastWestGateway.serviceAnnotations);
         }
       }
     }), { numRuns: 60 });
