@@ -108,6 +108,18 @@ describe('the plan and the values of an ambient mesh', () => {
     expect(values.pilot).toBeUndefined();
   });
 
+  it('refuses the namespace istiod trusts ztunnel in, which depends on how ztunnel is installed', () => {
+    expect(problems({ ...AMBIENT, values: { pilot: { trustedZtunnelNamespace: 'kube-system' }, trustedZtunnelNamespace: 'kube-system' } })).toEqual([
+      'values.pilot.trustedZtunnelNamespace: is chosen by the library in an ambient mesh: istiod must trust the namespace ztunnel is installed in, ' +
+      'istio-system with istioctl and Helm, ztunnel with the Sail Operator; remove it',
+      'values.trustedZtunnelNamespace: is chosen by the library in an ambient mesh: istiod must trust the namespace ztunnel is installed in, ' +
+      'istio-system with istioctl and Helm, ztunnel with the Sail Operator; remove it',
+    ]);
+    // A sidecar mesh has no ztunnel, and the value does nothing there.
+    expect(problems({ ...AMBIENT, dataPlaneMode: undefined, clusters: AMBIENT.clusters, values: { pilot: { trustedZtunnelNamespace: 'x' } } })
+      .filter((p) => p.includes('trustedZtunnelNamespace'))).toEqual([]);
+  });
+
   it('refuses an override of ztunnel\'s cluster name or network, which istiod relies on', () => {
     const spec = { ...AMBIENT, clusters: AMBIENT.clusters.map((c, i) => (i === 0 ? { ...c, values: { ztunnel: { network: 'elsewhere' } } } : c)) };
     expect(problems(spec)).toEqual([expect.stringMatching(/^cluster "cluster1" \(clusters\[0\]\.values\.ztunnel\.network\): .*"network1"/)]);

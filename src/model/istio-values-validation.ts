@@ -4,7 +4,7 @@ import { ValuesObject } from '../render/install/merge-values';
 import { ownedValueConflicts } from '../render/install/owned-values';
 import { AddProblem } from './delivery-validation';
 import { fieldName } from './field-name';
-import { JsonObject, MeshSpec } from './mesh-spec';
+import { DataPlaneMode, JsonObject, MeshSpec } from './mesh-spec';
 
 /** What to do instead of overriding a value the library derives, by its path in the values. */
 const OWNED_VALUE_ADVICE: Record<string, string> = {
@@ -62,12 +62,21 @@ export function checkIstioValueFields(spec: MeshSpec, add: AddProblem) {
     if (values === undefined) continue;
     const field = (...keys: string[]) => fieldName([...at, 'values', ...keys]);
     const profileAdvice = 'the library chooses each cluster\'s profile: remote on a remote (a cluster with controlPlaneCluster), ' +
-      'Istio\'s default on a primary; remove it';
+      'ambient in an ambient mesh (dataPlaneMode), Istio\'s default on any other primary; remove it';
     if (hasKey(values, 'profile')) add(field('profile'), profileAdvice, cluster);
     if (hasKey(values.global, 'profile')) add(field('global', 'profile'), `is read by Istio's charts as the profile, and ${profileAdvice}`, cluster);
     if (hasKey(values, 'meshConfig')) {
       add(field('meshConfig'), `is not where mesh config goes: move it to ${fieldName([...at, 'meshConfig'])}, which every format carries ` +
         '(IstioOperator spec.meshConfig, the istiod chart\'s meshConfig, the Sail Operator\'s spec.values.meshConfig)', cluster);
+    }
+    if (spec.dataPlaneMode === DataPlaneMode.AMBIENT) {
+      // The istiod chart reads it under `pilot` and at its top level alike.
+      for (const keys of [['pilot', 'trustedZtunnelNamespace'], ['trustedZtunnelNamespace']]) {
+        const parent = keys.length === 2 ? (values as Record<string, unknown>).pilot : values;
+        if (!hasKey(parent, keys[keys.length - 1])) continue;
+        add(field(...keys), 'is chosen by the library in an ambient mesh: istiod must trust the namespace ztunnel is installed in, ' +
+          'istio-system with istioctl and Helm, ztunnel with the Sail Operator; remove it', cluster);
+      }
     }
     if (hasKey(values, 'revision') && values.revision !== '' && values.revision !== null) {
       add(field('revision'), `${shown(values.revision)}: revisions are not supported yet, since the east-west gateway, the exposed ` +
