@@ -28,6 +28,10 @@ export const MESH_SPEC_SCHEMA = {
           },
           "description": "Every cluster of the mesh, in the order the instructions treat them."
         },
+        "externalControlPlane": {
+          "$ref": "#/definitions/ExternalControlPlaneSpec",
+          "description": "Istio's external control plane: istiod runs in a cluster outside the mesh and serves every cluster of it. No cluster of the mesh is then a primary; leave their `controlPlaneCluster`, `discoveryAddress`, `istiodExposure` and `istiod` out."
+        },
         "dataPlaneMode": {
           "$ref": "#/definitions/DataPlaneMode",
           "description": "How workloads join the mesh. `DataPlaneMode.AMBIENT` adds `istio-cni` and `ztunnel` to every cluster's install and makes the east-west gateways Gateway API gateways of class `istio-east-west` (HBONE); it needs every cluster to be a primary and the clusters to span several networks, and Istio 1.27 or later when the mesh has more than one cluster."
@@ -324,6 +328,47 @@ export const MESH_SPEC_SCHEMA = {
         }
       ],
       "description": "A JSON value, as Helm values and Istio's MeshConfig are made of: a string, a finite number, true or false, null, a list or an object."
+    },
+    "ExternalControlPlaneSpec": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "description": "The external cluster's name: a DNS-1123 label, not the name of a cluster of the mesh. It names the cluster's output directories and, by default, its kubeconfig context variable."
+        },
+        "configCluster": {
+          "type": "string",
+          "description": "The cluster of the mesh that holds its configuration: istiod's own cluster ID."
+        },
+        "discoveryAddress": {
+          "type": "string",
+          "description": "The IP address or DNS name at which the mesh's clusters reach the external istiod: the address of its `istiod-external` LoadBalancer Service."
+        },
+        "istiodLoadBalancer": {
+          "$ref": "#/definitions/LoadBalancerOptions",
+          "description": "Settings for the `istiod-external` LoadBalancer Service in front of the external istiod."
+        },
+        "istiod": {
+          "$ref": "#/definitions/IstiodOptions",
+          "description": "How many replicas of the external istiod run, and whether they autoscale."
+        },
+        "kubeContext": {
+          "type": "string",
+          "description": "The kubeconfig context of the external cluster, as used in the generated instructions."
+        },
+        "namespace": {
+          "type": "string",
+          "description": "The namespace istiod runs in, in the external cluster, and Istio's namespace in every cluster of the mesh.",
+          "default": "external-istiod"
+        }
+      },
+      "required": [
+        "name",
+        "configCluster",
+        "discoveryAddress"
+      ],
+      "additionalProperties": false,
+      "description": "Istio's external control plane: istiod runs in a cluster outside the mesh (the external cluster), in its own namespace, and serves every cluster of the mesh. One cluster of the mesh, the config cluster, holds the mesh's configuration, which istiod reads through a kubeconfig; the others are remotes of it."
     },
     "DataPlaneMode": {
       "type": "string",

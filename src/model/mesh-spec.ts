@@ -250,6 +250,54 @@ export enum DataPlaneMode {
   AMBIENT = 'ambient',
 }
 
+/**
+ * Istio's external control plane: istiod runs in a cluster outside the mesh (the external
+ * cluster), in its own namespace, and serves every cluster of the mesh. One cluster of the mesh,
+ * the config cluster, holds the mesh's configuration, which istiod reads through a kubeconfig;
+ * the others are remotes of it.
+ */
+export interface ExternalControlPlaneSpec {
+  /**
+   * The external cluster's name: a DNS-1123 label, not the name of a cluster of the mesh. It
+   * names the cluster's output directories and, by default, its kubeconfig context variable.
+   */
+  readonly name: string;
+
+  /** The cluster of the mesh that holds its configuration: istiod's own cluster ID. */
+  readonly configCluster: string;
+
+  /**
+   * The IP address or DNS name at which the mesh's clusters reach the external istiod: the
+   * address of its `istiod-external` LoadBalancer Service.
+   */
+  readonly discoveryAddress: string;
+
+  /**
+   * Settings for the `istiod-external` LoadBalancer Service in front of the external istiod.
+   * @default - cloud-assigned address, no annotations
+   */
+  readonly istiodLoadBalancer?: LoadBalancerOptions;
+
+  /**
+   * How many replicas of the external istiod run, and whether they autoscale.
+   * @default - the istiod chart's: autoscaling from 1 to 5 replicas
+   */
+  readonly istiod?: IstiodOptions;
+
+  /**
+   * The kubeconfig context of the external cluster, as used in the generated instructions.
+   * @default - `${CTX_<NAME>}`
+   */
+  readonly kubeContext?: string;
+
+  /**
+   * The namespace istiod runs in, in the external cluster, and Istio's namespace in every
+   * cluster of the mesh.
+   * @default 'external-istiod'
+   */
+  readonly namespace?: string;
+}
+
 /** The verification client deployed next to helloworld in every cluster. */
 export enum VerificationClient {
   /** Istio's `curl` sample, which current Istio's multicluster verification guide uses. */
@@ -280,6 +328,14 @@ export interface MeshSpec {
 
   /** Every cluster of the mesh, in the order the instructions treat them. */
   readonly clusters: ClusterSpec[];
+
+  /**
+   * Istio's external control plane: istiod runs in a cluster outside the mesh and serves every
+   * cluster of it. No cluster of the mesh is then a primary; leave their `controlPlaneCluster`,
+   * `discoveryAddress`, `istiodExposure` and `istiod` out.
+   * @default - none: primaries run istiod
+   */
+  readonly externalControlPlane?: ExternalControlPlaneSpec;
 
   /**
    * How workloads join the mesh. `DataPlaneMode.AMBIENT` adds `istio-cni` and `ztunnel` to every

@@ -1,15 +1,14 @@
-import {
-  annotationKeyProblem, ANNOTATIONS_SIZE_LIMIT, Cidr, cidrsOverlap, dns1123LabelProblem, hostAddressProblem, httpsUrlProblem,
-  isIPAddress, isIPv6, labelValueProblem, parseCidr, sameIpAddress, trustDomainProblem,
-} from './formats';
+import { Cidr, cidrsOverlap, dns1123LabelProblem, httpsUrlProblem, labelValueProblem, parseCidr, trustDomainProblem } from './formats';
 import { AddProblem, checkDelivery } from './delivery-validation';
-import { fieldName, memberName } from './field-name';
+import { fieldName } from './field-name';
 import { checkRemoteCredentials, checkSecretStores, checkTrust } from './trust-validation';
 import { checkTraffic } from './traffic-validation';
 import { checkMonitoring } from './monitoring-validation';
 import { checkAmbient } from './ambient-validation';
+import { checkExternalControlPlane } from './external-control-plane-validation';
+import { checkDiscoveryAddress, checkIstiodOptions, checkKubeContext, checkLoadBalancerOptions } from './field-checks';
 import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-version';
-import { ClusterSpec, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec } from './mesh-spec';
+import { ClusterSpec, IstiodExposure, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
 import { checkShape } from './structure';
 import { checkIstioValueFields, checkOwnedIstioValues } from './istio-values-validation';
@@ -139,7 +138,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
     if (c !== null) checkCluster(c, i, byName, servedBy.get(c.name) ?? [], typeof version === 'string' ? undefined : version, add);
   });
 
-  if (!clusters.some((c) => c !== null && c.controlPlaneCluster === undefined)) {
+  if (spec.externalControlPlane === undefined && !clusters.some((c) => c !== null && c.controlPlaneCluster === undefined)) {
     add('clusters', 'no cluster is a primary: at least one cluster must run istiod (leave its controlPlaneCluster out)');
   }
   checkEastWestGatewayOptions(clusters, servedBy, add);
@@ -151,6 +150,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   checkTraffic(spec, add);
   checkMonitoring(spec, add);
   checkAmbient(spec, clusters, typeof version === 'string' ? undefined : version, add);
+  checkExternalControlPlane(spec, clusters, typeof version === 'string' ? undefined : version, add);
   return version;
 }
 
@@ -197,34 +197,15 @@ function checkCluster(
   const served = isRemote ? [] : servedByThis;
   const exposure = c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY;
   if (c.discoveryAddress !== undefined && !isRemote) {
-    const reason = hostAddressProblem(c.discoveryAddress);
-    if (reason) {
-      add(at('discoveryAddress'), `"${c.discoveryAddress}" ${reason}`, c.name);
-    } else if (c.discoveryAddress !== c.discoveryAddress.toLowerCase()) {
-      // The remote chart writes it into a Service (ExternalName or EndpointSlice), where Kubernetes takes lowercase only.
-      add(at('discoveryAddress'), `"${c.discoveryAddress}" has uppercase letters, which Istio's remote chart and Kubernetes reject; write it in lowercase`, c.name);
-    } else if (isIPv6(c.discoveryAddress) && c.discoveryAddress.includes('.')) {
-      add(at('discoveryAddress'), `"${c.discoveryAddress}" is an IPv6 address with an IPv4 tail, which no release of Istio's remote chart accepts; give the IPv4 address itself`, c.name);
-    } else if (isIPv6(c.discoveryAddress) && version !== undefined && version.minor < 30) {
-      add(at('discoveryAddress'), `"${c.discoveryAddress}" is an IPv6 address: the remote profile of Istio ${version.text} turns it into an ` +
-        'ExternalName Service, which Kubernetes rejects; use Istio 1.30 or later, an IPv4 address or a DNS name', c.name);
-    } else if (served.length > 0) {
-      // Remotes would point where nothing listens.
-      const exposing = exposure === IstiodExposure.LOAD_BALANCER ? c.istiodLoadBalancer : c.eastWestGateway;
-      const pinned = exposing?.loadBalancerIP;
-      if (pinned !== undefined && isIPAddress(c.discoveryAddress) && isIPAddress(pinned) && !sameIpAddress(pinned, c.discoveryAddress)) {
-        const field = exposure === IstiodExposure.LOAD_BALANCER ? 'istiodLoadBalancer' : 'eastWestGateway';
-        add(at('discoveryAddress'), `"${c.discoveryAddress}" differs from ${field}.loadBalancerIP "${pinned}", the address of the Service ` +
-          'that exposes istiod: remotes would connect where nothing listens; make them the same', c.name);
-      }
-    }
+    // Remotes would point where nothing listens unless the address is that of the Service exposing istiod.
+    const exposing = exposure === IstiodExposure.LOAD_BALANCER
+      ? { field: 'istiodLoadBalancer', options: c.istiodLoadBalancer } : { field: 'eastWestGateway', options: c.eastWestGateway };
+    checkDiscoveryAddress(c.discoveryAddress, at('discoveryAddress'), c.name, version, served.length > 0 ? exposing : undefined, add);
   } else if (served.length > 0) {
     add(at('discoveryAddress'), `is required: the remote(s) ${served.slice(0, 10).join(', ')}${served.length > 10 ? ', …' : ''} reach this primary's istiod at it; ` +
       'set it to the IP address or DNS name of the east-west gateway (or istiod-external) load balancer', c.name);
   }
-  if (c.kubeContext !== undefined && (c.kubeContext.length === 0 || /[\s"'`$\\]/.test(c.kubeContext))) {
-    add(at('kubeContext'), `"${c.kubeContext}" must be a non-empty context name without spaces, quotes, "$" or "\\"`, c.name);
-  }
+  if (c.kubeContext !== undefined) checkKubeContext(c.kubeContext, at('kubeContext'), c.name, add);
   if (c.apiServer !== undefined) {
     const reason = httpsUrlProblem(c.apiServer);
     if (reason) add(at('apiServer'), `"${c.apiServer}" ${reason}`, c.name);
@@ -246,39 +227,6 @@ function checkCluster(
       add(at('istiodLoadBalancer'), 'is set, but this cluster has no istiod-external Service: that needs a primary that serves remotes ' +
         'with istiodExposure IstiodExposure.LOAD_BALANCER', c.name);
     }
-  }
-}
-
-function checkIstiodOptions(options: IstiodOptions, field: string, cluster: string, add: AddProblem) {
-  const { replicas, maxReplicas } = options;
-  const validReplicas = replicas === undefined || (Number.isInteger(replicas) && replicas >= 1);
-  if (!validReplicas) add(`${field}.replicas`, `${replicas} must be a whole number of at least 1`, cluster);
-  // Compared with a usable minimum only, so that one mistake is reported once.
-  const floor = validReplicas ? replicas ?? 1 : 1;
-  if (maxReplicas !== undefined && (!Number.isInteger(maxReplicas) || maxReplicas < floor)) {
-    add(`${field}.maxReplicas`, `${maxReplicas} must be a whole number no smaller than replicas (${floor}); ` +
-      'make them equal for a fixed number of replicas', cluster);
-  }
-}
-
-function checkLoadBalancerOptions(options: LoadBalancerOptions, field: string, cluster: string, add: AddProblem) {
-  if (options.loadBalancerIP !== undefined && !isIPAddress(options.loadBalancerIP)) {
-    add(`${field}.loadBalancerIP`, `"${options.loadBalancerIP}" must be an IPv4 or IPv6 address`, cluster);
-  }
-  (options.loadBalancerSourceRanges ?? []).forEach((range, j) => {
-    if (range === null) return;
-    const parsed = parseCidr(range);
-    if (typeof parsed === 'string') add(`${field}.loadBalancerSourceRanges[${j}]`, `"${range}" ${parsed}`, cluster);
-  });
-  const annotations = options.serviceAnnotations ?? {};
-  let size = 0;
-  for (const [key, value] of Object.entries(annotations)) {
-    size += key.length + value.length;
-    const reason = annotationKeyProblem(key);
-    if (reason) add(memberName(`${field}.serviceAnnotations`, key), `annotation key ${reason}`, cluster);
-  }
-  if (size > ANNOTATIONS_SIZE_LIMIT) {
-    add(`${field}.serviceAnnotations`, `have ${size} characters of keys and values; Kubernetes allows at most ${ANNOTATIONS_SIZE_LIMIT} in all`, cluster);
   }
 }
 
