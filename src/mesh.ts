@@ -7,7 +7,8 @@ import { ClusterCharts, renderClusterCharts } from './render/cluster-charts';
 import { renderArgoCd } from './render/delivery/argocd';
 import { renderFlux } from './render/delivery/flux';
 import { renderSail } from './render/delivery/sail';
-import { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
+import { externalIstiodInstallValues, IstioInstallValues, istioInstallValues } from './render/install/istio-values';
+import { ExternalControlPlaneCharts, renderExternalControlPlaneCharts } from './render/external-control-plane-charts';
 import { clusterDir, credentialsDir, meshObjectsDir, monitoringDir, namespaceDir, remoteSecretsDir, trafficDir, trustDir, verifyDir } from './render/layout';
 import { OutputDirectory } from './render/output-directory';
 import { MESH_MARK, rootApp, writeMeshesOnSynth } from './writer/app-synth';
@@ -45,6 +46,12 @@ export class IstioMulticlusterMesh extends Construct {
    */
   public readonly directories: OutputDirectory[];
 
+  /**
+   * With an external control plane: its cluster's objects (istiod's namespace and the
+   * `istiod-external` Service) and the install values of its istiod.
+   */
+  public readonly externalControlPlane?: ExternalControlPlaneCharts & { readonly installValues: IstioInstallValues };
+
   constructor(scope: Construct, id: string, props: IstioMulticlusterMeshProps) {
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
@@ -69,8 +76,12 @@ export class IstioMulticlusterMesh extends Construct {
       ...renderClusterCharts(charts, plan, cluster),
     }));
     const values = new Map(this.clusters.map((c) => [c.plan.name, c.installValues]));
+    if (plan.externalControlPlane) {
+      this.externalControlPlane = { ...renderExternalControlPlaneCharts(charts, plan), installValues: externalIstiodInstallValues(plan) };
+    }
     this.directories = [
       ...this.clusters.flatMap((c) => clusterDirectories(plan, c)),
+      ...(this.externalControlPlane ? externalControlPlaneDirectories(plan, this.externalControlPlane) : []),
       ...renderArgoCd(charts, plan, values),
       ...renderFlux(charts, plan, values),
       ...renderSail(charts, plan, values),
@@ -84,6 +95,17 @@ export class IstioMulticlusterMesh extends Construct {
 }
 
 /** A cluster's directories: what `kubectl apply -k clusters/<name>` applies (namespace, then mesh objects), and the verification workloads. */
+/** The external cluster's directories: the namespace first, then the Service that exposes istiod. */
+function externalControlPlaneDirectories(mesh: MeshPlan, charts: ExternalControlPlaneCharts): OutputDirectory[] {
+  const name = mesh.externalControlPlane!.name;
+  const about = `external control plane cluster ${name} of mesh ${mesh.meshId}`;
+  return [
+    { path: clusterDir(name), header: `All objects of the ${about}`, subdirectories: ['namespace', 'mesh'] },
+    { path: namespaceDir(name), chart: charts.namespace, header: `istiod's namespace in the ${about}, applied first: kubectl apply -f ${namespaceDir(name)}/` },
+    { path: meshObjectsDir(name), chart: charts.manifests, header: `The Service that exposes the istiod of the ${about}: kubectl apply -f ${meshObjectsDir(name)}/` },
+  ];
+}
+
 function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirectory[] {
   const name = cluster.plan.name;
   const about = `${cluster.plan.role} cluster ${name} of mesh ${mesh.meshId}`;

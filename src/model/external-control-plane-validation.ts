@@ -2,6 +2,7 @@ import { AddProblem } from './delivery-validation';
 import { dns1123LabelProblem } from './formats';
 import { IstioVersion } from './istio-version';
 import { ClusterSpec, DataPlaneMode, MeshSpec } from './mesh-spec';
+import { TrustMode } from './trust-spec';
 import { checkDiscoveryAddress, checkIstiodOptions, checkKubeContext, checkLoadBalancerOptions } from './field-checks';
 
 type Clusters = (ClusterSpec | null)[];
@@ -56,6 +57,12 @@ export function checkExternalControlPlane(spec: MeshSpec, clusters: Clusters, ve
     add('dataPlaneMode', 'is ambient, but Istio supports ambient mode across clusters only for multi-primary meshes, and an external ' +
       'control plane makes every cluster a remote; use dataPlaneMode sidecar, or primaries');
   }
+  // What would have to be generated for the external cluster, which this library does not do yet.
+  const notYet = (field: string, what: string) => add(field, `${what} is not generated for an external control plane yet; ` +
+    'leave it out (the generated README creates the trust and the remote secrets by command)');
+  if (spec.trust?.mode === TrustMode.CERT_MANAGER) notYet('trust.mode', 'cert-manager trust');
+  if (spec.remoteCredentials?.externalSecrets !== undefined) notYet('remoteCredentials.externalSecrets', 'remote credentials through External Secrets');
+  if (spec.monitoring !== undefined && spec.monitoring.enabled !== false) notYet('monitoring', 'monitoring');
   for (const tool of ['argoCd', 'flux', 'sailOperator'] as const) {
     if (spec.delivery?.[tool] === undefined || spec.delivery[tool] === false) continue;
     add(`delivery.${tool}`, 'is not generated for an external control plane yet; install it with the generated README ' +

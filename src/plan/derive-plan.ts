@@ -5,10 +5,13 @@ import {
 import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
+import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
 import { planDelivery } from './delivery-plan';
 import { monitoringPlan } from './monitoring-plan';
 import type { ClusterPlan, EastWestGatewayPlan, IstiodPlan, LoadBalancerPlan, MeshPlan, TrafficPolicyPlan, TrustPlan } from './mesh-plan';
 
+/** The namespace of an external istiod, and of Istio in the clusters it serves, as Istio's guide names it. */
+export const DEFAULT_EXTERNAL_ISTIOD_NAMESPACE = 'external-istiod';
 export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
 export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
 /** The istiod chart's `pilot.autoscaleMin` and `pilot.autoscaleMax` (1.24 to 1.31), the defaults of `IstiodOptions`. */
@@ -40,10 +43,12 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   }
   const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
   const allNames = spec.clusters.map((c) => c.name);
+  const ecp = spec.externalControlPlane;
   const dataPlaneMode = spec.dataPlaneMode ?? DataPlaneMode.SIDECAR;
   const ambient = dataPlaneMode === DataPlaneMode.AMBIENT;
 
   const clusters = spec.clusters.map((c, i): Omit<ClusterPlan, 'hasMeshObjects' | 'hasTrafficPolicies' | 'hasMonitoring'> => {
+    if (ecp) return externallyControlledCluster(c, i, ecp, multiNetwork);
     const role = c.controlPlaneCluster === undefined ? ClusterRole.PRIMARY : ClusterRole.REMOTE;
     const remotes = role === ClusterRole.PRIMARY ? remotesOf(c.name) : [];
     const servesRemotes = remotes.length > 0;
@@ -79,8 +84,9 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   const planned = clusters.map((c): ClusterPlan => ({
     ...c,
     hasMeshObjects: c.eastWestGateway !== undefined || c.istiodLoadBalancer !== undefined || c.istiodExposure !== undefined || c.exposesServices,
-    // istiod reads Istio configuration from its own cluster only: every primary holds the policies.
-    hasTrafficPolicies: c.role === ClusterRole.PRIMARY && (spec.trafficPolicies?.length ?? 0) > 0,
+    // istiod reads Istio configuration from its own cluster only (an external one from the config
+    // cluster): every primary, or the config cluster, holds the policies.
+    hasTrafficPolicies: (c.role === ClusterRole.PRIMARY || c.role === ClusterRole.CONFIG) && (spec.trafficPolicies?.length ?? 0) > 0,
     hasMonitoring: monitoringPlan(spec.monitoring) !== undefined,
   }));
   const meshId = spec.meshId ?? DEFAULT_MESH_ID;
@@ -90,6 +96,17 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     istioVersion: istio.text,
     istio,
     dataPlaneMode,
+    istioNamespace: ecp ? ecp.namespace ?? DEFAULT_EXTERNAL_ISTIOD_NAMESPACE : ISTIO_SYSTEM_NAMESPACE,
+    externalControlPlane: ecp ? {
+      name: ecp.name,
+      kubeContext: ecp.kubeContext ?? `\${${contextVariable(ecp.name)}}`,
+      namespace: ecp.namespace ?? DEFAULT_EXTERNAL_ISTIOD_NAMESPACE,
+      configCluster: ecp.configCluster,
+      discoveryAddress: ecp.discoveryAddress,
+      istiodLoadBalancer: loadBalancerPlan(ecp.istiodLoadBalancer),
+      istiod: ecp.istiod ? istiodPlan(ecp.istiod) : undefined,
+      readsApiServersOf: allNames.filter((n) => n !== ecp.configCluster),
+    } : undefined,
     chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
     multiNetwork,
     networks,
@@ -109,6 +126,36 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     meshConfig: spec.meshConfig,
     monitoring: monitoringPlan(spec.monitoring),
     trafficPolicies: (spec.trafficPolicies ?? []).map(trafficPolicyPlan),
+  };
+}
+
+/**
+ * A cluster of a mesh with an external control plane: the config cluster, or a further remote of
+ * it; none runs istiod or reads another cluster, and all reach the external istiod at its address.
+ */
+function externallyControlledCluster(
+  c: ClusterSpec, i: number, ecp: NonNullable<MeshSpec['externalControlPlane']>, multiNetwork: boolean,
+): Omit<ClusterPlan, 'hasMeshObjects' | 'hasTrafficPolicies' | 'hasMonitoring'> {
+  const role = c.name === ecp.configCluster ? ClusterRole.CONFIG : ClusterRole.REMOTE;
+  return {
+    name: c.name,
+    index: i + 1,
+    network: c.network,
+    role,
+    locality: c.locality ? { region: c.locality.region, zones: [...(c.locality.zones ?? [])] } : undefined,
+    // The namespace annotation of a further remote names istiod's cluster ID: the config cluster.
+    controlPlaneCluster: ecp.configCluster,
+    remotes: [],
+    remotePilotAddress: ecp.discoveryAddress,
+    eastWestGateway: multiNetwork ? gatewayPlan(c, true, false) : undefined,
+    // The external istiod reads Istio configuration from the config cluster only.
+    exposesServices: multiNetwork && role === ClusterRole.CONFIG,
+    readsApiServersOf: [],
+    kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
+    apiServer: c.apiServer,
+    apiServerTlsName: c.apiServerTlsName,
+    values: c.values,
+    meshConfig: c.meshConfig,
   };
 }
 

@@ -93,6 +93,25 @@ export interface ClusterPlan {
   readonly meshConfig?: JsonObject;
 }
 
+/** An external control plane (`MeshSpec.externalControlPlane`), with its defaults filled in. */
+export interface ExternalControlPlanePlan {
+  /** The external cluster's name; not a cluster of the mesh. */
+  readonly name: string;
+  /** The external cluster's kubeconfig context, as written in instructions. */
+  readonly kubeContext: string;
+  /** The namespace istiod runs in, and Istio's namespace in every cluster of the mesh. */
+  readonly namespace: string;
+  /** The cluster of the mesh that holds the configuration: istiod's cluster ID. */
+  readonly configCluster: string;
+  /** Where the mesh's clusters reach istiod: the `istiod-external` Service's address. */
+  readonly discoveryAddress: string;
+  readonly istiodLoadBalancer: LoadBalancerPlan;
+  /** istiod's replicas, when the description says. */
+  readonly istiod?: IstiodPlan;
+  /** The clusters istiod reads through remote secrets in the external cluster: all but the config cluster. */
+  readonly readsApiServersOf: string[];
+}
+
 /** A validated mesh with every cluster's duties worked out. */
 export interface MeshPlan {
   readonly meshId: string;
@@ -111,6 +130,10 @@ export interface MeshPlan {
    * the library knows when the mesh names a newer one.
    */
   readonly chartMinor: number;
+  /** The namespace of Istio's control plane objects in every cluster: `istio-system`, or the external control plane's. */
+  readonly istioNamespace: string;
+  /** With an external control plane: where istiod runs, and whom it serves. */
+  readonly externalControlPlane?: ExternalControlPlanePlan;
   /** True when the clusters span more than one network. */
   readonly multiNetwork: boolean;
   /** The networks, in order of first appearance. */

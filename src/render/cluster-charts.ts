@@ -46,6 +46,7 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
   // Its own layer: no selector for the cluster's other objects may ever match the namespace.
   const namespace = new ManifestChart(clusterScope, 'Namespace', { labels: commonLabels(mesh.meshId, cluster.name, 'namespace') });
   namespace.addFile(NAMESPACE_FILE, new IstioSystemNamespace(namespace, 'IstioSystemNamespace', {
+    name: mesh.istioNamespace,
     network: cluster.network,
     controlPlaneClusters: cluster.role === ClusterRole.REMOTE ? [cluster.controlPlaneCluster] : undefined,
   }));
@@ -70,13 +71,15 @@ export function renderClusterCharts(scope: Construct, mesh: MeshPlan, cluster: C
     manifests.addFile('20-eastwest-gateway.yaml', mesh.dataPlaneMode === DataPlaneMode.AMBIENT
       // Ambient meshes are multi-network (validation), so every gateway serves a network.
       ? new AmbientEastWestGateway(manifests, 'EastWestGateway', { ...common, network: network! })
-      : new EastWestGateway(manifests, 'EastWestGateway', { ...common, istioVersion: mesh.istioVersion, network, exposeIstiod: exposesIstiod }));
+      : new EastWestGateway(manifests, 'EastWestGateway', {
+        ...common, istioVersion: mesh.istioVersion, network, exposeIstiod: exposesIstiod, namespace: mesh.istioNamespace,
+      }));
   }
   if (cluster.istiodExposure === IstiodExposure.EAST_WEST_GATEWAY) {
     manifests.addFile('30-expose-istiod.yaml', new ExposeIstiod(manifests, 'ExposeIstiod'));
   }
   if (cluster.exposesServices) {
-    manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices'));
+    manifests.addFile('40-expose-services.yaml', new ExposeServices(manifests, 'ExposeServices', { namespace: mesh.istioNamespace }));
   }
 
   let traffic: ManifestChart | undefined;

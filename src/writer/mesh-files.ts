@@ -85,6 +85,15 @@ export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
       verificationClient: plan.verification ? plan.verificationClient : undefined,
     });
   }
+  const ecp = mesh.externalControlPlane;
+  if (ecp && plan.externalControlPlane) {
+    const name = plan.externalControlPlane.name;
+    const about = `external control plane (istiod only, in ${plan.externalControlPlane.namespace}) of mesh ${plan.meshId}, in cluster ${name}`;
+    files.push(
+      { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, ecp.installValues, { istiodOnly: true })], [`istioctl install -f for the ${about}`]) },
+      { path: helmIstiodValuesPath(name), content: toYaml([renderIstiodChartValues(ecp.installValues)], [`Values of Istio's istiod chart for the ${about}`]) },
+    );
+  }
   files.push({ path: README_FILE, content: renderReadme(plan, layout) });
   const paths = new Set<string>();
   for (const f of files) {

@@ -3,14 +3,27 @@ import { IstioInstallValues } from './istio-values';
 /** Values for Istio's `base` chart (CRDs and cluster-wide resources). */
 export interface BaseChartValues {
   readonly profile?: string;
+  /** With an external control plane: Istio's namespace, where the default validator's Service is. */
+  readonly global?: { readonly istioNamespace: string };
+  /** With an external control plane reached by DNS name: where the API server calls the validator. */
+  readonly base?: { readonly validationURL: string };
+  /** `''` on a further remote of an external control plane: no default validator, which nobody would patch. */
+  readonly defaultRevision?: string;
 }
 
 /**
- * The `base` chart takes only the profile: Istio's profiles are shared by all its
- * charts, and the remote profile must be chosen consistently in both.
+ * The `base` chart takes the profile (Istio's profiles are shared by all its charts, and the
+ * remote profile must be chosen consistently in both), and, with an external control plane, the
+ * Istio namespace, the validation URL and the default revision that its validator follows.
  */
 export function renderBaseChartValues(values: IstioInstallValues): BaseChartValues {
-  return values.profile !== undefined ? { profile: values.profile } : {};
+  const base = values.base as BaseChartValues['base'] | undefined;
+  return {
+    ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    ...(values.global.istioNamespace !== undefined ? { global: { istioNamespace: values.global.istioNamespace } } : {}),
+    ...(base?.validationURL !== undefined ? { base: { validationURL: base.validationURL } } : {}),
+    ...(typeof values.defaultRevision === 'string' ? { defaultRevision: values.defaultRevision } : {}),
+  };
 }
 
 /** The `istiod` chart takes every value; with the remote profile it installs no istiod, only what points at the primary. */

@@ -1,7 +1,7 @@
 import { isIPAddress } from '../../model/formats';
 import { DataPlaneMode } from '../../model/mesh-spec';
 import { ClusterRole } from '../../plan/cluster-role';
-import type { ClusterPlan, IstiodPlan, MeshPlan } from '../../plan/mesh-plan';
+import type { ClusterPlan, ExternalControlPlanePlan, IstiodPlan, MeshPlan } from '../../plan/mesh-plan';
 import { mergeValues, ValuesObject } from './merge-values';
 
 /** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
@@ -24,9 +24,13 @@ export interface IstioInstallValues {
   readonly profile?: 'remote' | 'ambient';
   readonly meshConfig: {
     readonly trustDomain: string;
+    /** Of an external istiod: its own namespace, where it looks for mesh-wide configuration. */
+    readonly rootNamespace?: string;
     readonly [field: string]: unknown;
   };
   readonly global: {
+    /** With an external control plane: its namespace, Istio's namespace in every cluster. */
+    readonly istioNamespace?: string;
     readonly meshID: string;
     readonly multiCluster: { readonly clusterName: string };
     readonly network: string;
@@ -111,6 +115,7 @@ function valueOverrides(values: ValuesObject | undefined, meshConfig: ValuesObje
  * every value here is the cluster's as the mesh requires it, and no override may change it.
  */
 export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): IstioInstallValues {
+  if (mesh.externalControlPlane) return externallyControlledValues(mesh, cluster, mesh.externalControlPlane);
   const isRemote = cluster.role === ClusterRole.REMOTE;
   const global = {
     meshID: mesh.meshId,
@@ -147,6 +152,81 @@ export function derivedInstallValues(mesh: MeshPlan, cluster: ClusterPlan): Isti
     ...(Object.keys(pilot).length > 0 ? { pilot } : {}),
     ...(ambient ? { ztunnel: { multiCluster: { clusterName: cluster.name }, network: cluster.network } } : {}),
   };
+}
+
+/**
+ * The remote install of a cluster served by an external istiod, as Istio's external control plane
+ * guide has it: the remote profile in the external istiod's namespace, pointed at its address; on
+ * the config cluster also the CRDs, istiod's RBAC and the mesh config (`configCluster`,
+ * `pilot.configMap`). Only the config cluster keeps the default revision's validator, which the
+ * external istiod patches there alone.
+ */
+function externallyControlledValues(mesh: MeshPlan, cluster: ClusterPlan, ecp: ExternalControlPlanePlan): IstioInstallValues {
+  const isConfig = cluster.role === ClusterRole.CONFIG;
+  const address = ecp.discoveryAddress;
+  const byIp = isIPAddress(address);
+  const injectionPath = `/inject/cluster/${cluster.name}/net/${cluster.network}`;
+  return {
+    profile: 'remote',
+    meshConfig: { trustDomain: mesh.trustDomain },
+    global: {
+      istioNamespace: ecp.namespace,
+      meshID: mesh.meshId,
+      multiCluster: { clusterName: cluster.name },
+      network: cluster.network,
+      remotePilotAddress: address,
+      ...(isConfig ? { configCluster: true } : {}),
+    },
+    // Through a Service of type ExternalName (a DNS name) the API servers would call port 443, not 15017.
+    istiodRemote: byIp ? { injectionPath } : { injectionURL: `https://${address}:${WEBHOOK_PORT}${injectionPath}` },
+    ...(isConfig ? { pilot: { configMap: true } } : {}),
+    ...(!byIp ? { base: { validationURL: `https://${address}:${WEBHOOK_PORT}/validate` } } : {}),
+    defaultRevision: isConfig ? 'default' : '',
+  };
+}
+
+/**
+ * The install values of an external istiod: the `istiod` chart alone, in the external namespace,
+ * with istiod's cluster ID and network those of the config cluster, reading it through the
+ * `istio-kubeconfig` Secret the chart mounts, and the mesh config and injection templates of its own
+ * cluster, which it mounts (`SHARED_MESH_CONFIG` merges the config cluster's under them). No webhook
+ * configurations in the external cluster: the mesh's clusters have theirs, which istiod patches.
+ * Then the mesh's `values` and `meshConfig`, as for every cluster.
+ */
+export function externalIstiodInstallValues(mesh: MeshPlan): IstioInstallValues {
+  const ecp = mesh.externalControlPlane!;
+  const config = mesh.clusters.find((c) => c.name === ecp.configCluster)!;
+  const derived: IstioInstallValues = {
+    meshConfig: { trustDomain: mesh.trustDomain, rootNamespace: ecp.namespace },
+    global: {
+      istioNamespace: ecp.namespace,
+      meshID: mesh.meshId,
+      multiCluster: { clusterName: config.name },
+      network: config.network,
+      externalIstiod: true,
+      operatorManageWebhooks: true,
+      configValidation: false,
+      ...(ecp.istiod ? { defaultPodDisruptionBudget: { enabled: ecp.istiod.minReplicas >= 2 } } : {}),
+    },
+    pilot: {
+      ...(ecp.istiod ? istiodReplicaValues(ecp.istiod) : {}),
+      env: {
+        LOCAL_CLUSTER_SECRET_WATCHER: 'true',
+        SHARED_MESH_CONFIG: 'istio',
+        // istiod's certificate names an IP address it is reached at by itself, a DNS name only so.
+        ...(!isIPAddress(ecp.discoveryAddress) ? { ISTIOD_CUSTOM_HOST: ecp.discoveryAddress } : {}),
+      },
+      volumes: [
+        { name: 'config-volume', configMap: { name: 'istio' } },
+        { name: 'inject-volume', configMap: { name: 'istio-sidecar-injector' } },
+      ],
+      volumeMounts: [
+        { name: 'config-volume', mountPath: '/etc/istio/config' },
+        { name: 'inject-volume', mountPath: '/var/lib/istio/inject' },
+      ],
+    },
+  };
+  return [valueOverrides(mesh.values, mesh.meshConfig)].reduce<ValuesObject>(mergeValues, derived as ValuesObject) as IstioInstallValues;
 }
 
 /**
