@@ -37,7 +37,7 @@ export { RemoteCredentialProperties, DEFAULT_CREDENTIAL_REFRESH_INTERVAL } from 
 // The whole mesh, and its renderers and writer
 export * from './mesh';
 export { ManifestChart, ManifestFile } from './render/manifest-chart';
-export { IstioInstallValues, istioInstallValues } from './render/install/istio-values';
+export { IstioInstallValues, istioInstallValues, externalIstiodInstallValues } from './render/install/istio-values';
 export { renderIstioOperator, IstioOperatorResource } from './render/install/istio-operator';
 export {
   renderBaseChartValues, renderIstiodChartValues, renderCniChartValues, renderZtunnelChartValues, BaseChartValues,
@@ -52,7 +52,7 @@ export { renderReadme, topologyName, EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS, verific
 export { renderMeshFiles, MeshFile } from './writer/mesh-files';
 export { meshChanges, renderMeshChanges, ClusterChanges, FileChange } from './writer/mesh-changes';
 export { writeMeshDirectories, writeMeshDirectory, recoverMeshDirectory, GENERATED_FILES_MANIFEST, MeshWriteError } from './writer/write';
-export { seedTopologies, seedTopologySpecs, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION } from './examples/seed-topologies';
+export { seedTopologies, seedTopologySpecs, EXAMPLE_DISCOVERY_ADDRESS, EXAMPLE_REPOSITORY, EXAMPLE_ISTIO_VERSION, EXAMPLE_EXTERNAL_ISTIOD_ADDRESS } from './examples/seed-topologies';
 export { largeMesh } from './examples/large-meshes';
 
 // Cross-cluster traffic policies: the model, a standalone construct, and the per-cluster renderer

@@ -21,6 +21,11 @@ function istiodEntryService(objects: EmittedObject[]): EmittedObject | undefined
  * cross-cluster traffic work, and what one typo in a hand-written install breaks.
  */
 export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
+  if (plan.externalControlPlane) {
+    expectExternalControlPlaneInvariants(plan, files);
+    await expectReadmeOrder(plan, files);
+    return;
+  }
   const ambient = plan.dataPlaneMode === DataPlaneMode.AMBIENT;
   const objectsOf = new Map(plan.clusters.map((c) => [c.name, appliedObjects(files, c.name)]));
 
@@ -110,4 +115,58 @@ export async function expectMeshInvariants(plan: MeshPlan, files: MeshFile[]) {
   }
 
   await expectReadmeOrder(plan, files);
+}
+
+/**
+ * With an external control plane: every cluster of the mesh is a remote of the external istiod in
+ * its namespace, pointed at its address; only the config cluster holds Istio configuration; and
+ * the external cluster runs istiod alone, exposed where the clusters look for it.
+ */
+function expectExternalControlPlaneInvariants(plan: MeshPlan, files: MeshFile[]) {
+  const ecp = plan.externalControlPlane!;
+  const ns = plan.istioNamespace;
+  for (const c of plan.clusters) {
+    const objects = appliedObjects(files, c.name);
+    const namespace = find(objects, 'Namespace', ns);
+    expect(namespace?.metadata.labels?.['topology.istio.io/network'], `${c.name} namespace network`).toBe(c.network);
+    const isConfig = c.name === ecp.configCluster;
+    expect(c.role).toBe(isConfig ? ClusterRole.CONFIG : ClusterRole.REMOTE);
+    expect(namespace?.metadata.annotations?.['topology.istio.io/controlPlaneClusters']).toBe(isConfig ? undefined : ecp.configCluster);
+
+    const iop = fileDocument(files, `install/${c.name}/istio-operator.yaml`);
+    const istiod = fileDocument(files, `install/${c.name}/helm/istiod.values.yaml`);
+    expect({ ...iop.spec.values, meshConfig: iop.spec.meshConfig, profile: iop.spec.profile }).toEqual(istiod);
+    expect(iop.metadata.namespace).toBe(ns);
+    expect(istiod.profile).toBe('remote');
+    expect(istiod.global).toMatchObject({ istioNamespace: ns, meshID: plan.meshId, multiCluster: { clusterName: c.name }, network: c.network, remotePilotAddress: ecp.discoveryAddress });
+    expect(istiod.global.configCluster).toBe(isConfig ? true : undefined);
+    if (isDnsName(ecp.discoveryAddress)) expect(istiod.istiodRemote).toEqual({ injectionURL: `https://${ecp.discoveryAddress}:15017/inject/cluster/${c.name}/net/${c.network}` });
+    else expect(istiod.istiodRemote).toEqual({ injectionPath: `/inject/cluster/${c.name}/net/${c.network}` });
+    expect(fileDocument(files, `install/${c.name}/helm/base.values.yaml`)).toMatchObject({ profile: 'remote', global: { istioNamespace: ns } });
+
+    // The external istiod reads Istio configuration from the config cluster only.
+    const istioConfig = objects.filter((o) => o.apiVersion.startsWith('networking.istio.io/'));
+    if (!isConfig) expect(istioConfig, `${c.name} is a remote and carries no Istio config`).toEqual([]);
+    expect(find(objects, 'Gateway', 'cross-network-gateway') !== undefined).toBe(isConfig && plan.multiNetwork);
+    expect(objects.some((o) => /^istiod/.test(o.metadata.name)), `${c.name} runs no istiod`).toBe(false);
+    for (const o of objects) if (o.kind !== 'Namespace' && o.metadata.namespace !== 'sample') expect(o.metadata.namespace, `${c.name} ${o.kind}`).toBe(ns);
+  }
+
+  // The external istiod: its cluster ID and network are the config cluster's, and it is exposed where the clusters look.
+  const config = plan.clusters.find((c) => c.name === ecp.configCluster)!;
+  const external = fileDocument(files, `install/${ecp.name}/helm/istiod.values.yaml`);
+  expect(external.global).toMatchObject({ istioNamespace: ns, multiCluster: { clusterName: config.name }, network: config.network, externalIstiod: true });
+  expect(fileDocument(files, `install/${ecp.name}/istio-operator.yaml`).spec.profile).toBe('empty');
+  const service = find(appliedObjects(files, ecp.name), 'Service', 'istiod-external')!;
+  expect([service.metadata.namespace, service.spec.type]).toEqual([ns, 'LoadBalancer']);
+  expect(servicePorts(service)).toEqual([15012, 15017]);
+  if (service.spec.loadBalancerIP !== undefined) expect(service.spec.loadBalancerIP).toBe(ecp.discoveryAddress);
+
+  if (plan.multiNetwork) {
+    for (const network of plan.networks) {
+      const gateways = plan.clusters.filter((c) => c.network === network).flatMap((c) => appliedObjects(files, c.name))
+        .filter((o) => o.kind === 'Service' && o.metadata.name === 'istio-eastwestgateway' && servicePorts(o).includes(15443));
+      expect(gateways.length, `network ${network} has a gateway`).toBeGreaterThan(0);
+    }
+  }
 }

@@ -8,7 +8,11 @@ import { ClusterRole, DataPlaneMode, MeshPlan } from '../src';
  * node agent, and its ztunnel chart), its mesh objects are applied, and (for the cluster being
  * read) a primary holds its remote secret.
  */
-export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'istio-cni' | 'ztunnel' | 'objects' | 'attached' | 'traffic' | 'monitoring';
+export type Happening = 'namespace' | 'cacerts' | 'base' | 'istiod' | 'istio-cni' | 'ztunnel' | 'objects' | 'attached' | 'traffic' | 'monitoring'
+  /** With an external control plane: the external cluster holds the config cluster's kubeconfig (`istio-kubeconfig`), an event of the external cluster. */
+  | 'istio-kubeconfig'
+  /** The verification workloads of a cluster are applied (only the external control plane's rules name it). */
+  | 'verify';
 
 export interface OrderEvent {
   readonly cluster: string;
@@ -30,6 +34,8 @@ const ev = (cluster: string, what: Happening): OrderEvent => ({ cluster, what })
 export function requiredOrder(plan: MeshPlan): Precedence[] {
   const rules: Precedence[] = [];
   const byName = new Map(plan.clusters.map((c) => [c.name, c]));
+  const ecp = plan.externalControlPlane;
+  if (ecp) rules.push(...externalControlPlaneOrder(plan));
   for (const c of plan.clusters) {
     const n = c.name;
     if (c.role === ClusterRole.PRIMARY) {
@@ -59,7 +65,8 @@ export function requiredOrder(plan: MeshPlan): Precedence[] {
     if (c.role === ClusterRole.REMOTE) {
       const primary = byName.get(c.controlPlaneCluster)!;
       rules.push({ before: ev(primary.name, 'istiod'), after: ev(n, 'base'), why: 'the primary runs istiod before its remotes are installed' });
-      if (primary.hasMeshObjects) {
+      // With an external control plane no mesh cluster exposes istiod: the config cluster's objects come after every install.
+      if (primary.hasMeshObjects && !ecp) {
         rules.push({ before: ev(primary.name, 'objects'), after: ev(n, 'base'), why: 'the primary exposes istiod before its remotes point at it' });
       }
       rules.push({ before: ev(n, 'istiod'), after: ev(n, 'attached'), why: 'a remote is installed before its primary attaches it' });
@@ -67,6 +74,40 @@ export function requiredOrder(plan: MeshPlan): Precedence[] {
         rules.push({ before: ev(n, 'attached'), after: ev(n, 'objects'), why: 'a remote\'s gateway pods are configured only once its primary reads the cluster' });
       }
     }
+  }
+  return rules;
+}
+
+/**
+ * The order an external control plane needs on empty clusters (docs/design/external-control-plane.md,
+ * section 3), besides every mesh cluster's own rules: the external cluster's namespace, `cacerts` and
+ * `istio-kubeconfig` before its istiod; the config cluster's istiod chart (service account `istiod`)
+ * before `istio-kubeconfig`; the external istiod before the remotes are attached and before any
+ * mesh object, traffic policy or verification workload; a remote's namespace (its annotation)
+ * before its remote secret reaches istiod.
+ */
+function externalControlPlaneOrder(plan: MeshPlan): Precedence[] {
+  const ecp = plan.externalControlPlane!;
+  const ext = ecp.name;
+  const rules: Precedence[] = [
+    { before: ev(ext, 'namespace'), after: ev(ext, 'cacerts'), why: 'the CA secret lives in the external istiod\'s namespace' },
+    { before: ev(ext, 'namespace'), after: ev(ext, 'istio-kubeconfig'), why: 'istio-kubeconfig lives in the external istiod\'s namespace' },
+    { before: ev(ext, 'namespace'), after: ev(ext, 'istiod'), why: 'istiod is installed into the existing namespace' },
+    { before: ev(ext, 'cacerts'), after: ev(ext, 'istiod'), why: 'istiod starts with the shared CA, or it makes its own root' },
+    { before: ev(ecp.configCluster, 'istiod'), after: ev(ext, 'istio-kubeconfig'), why: 'the config cluster\'s istiod chart makes the service account istio-kubeconfig is a kubeconfig for' },
+    { before: ev(ext, 'istio-kubeconfig'), after: ev(ext, 'istiod'), why: 'without istio-kubeconfig istiod takes the external cluster for its config cluster' },
+  ];
+  for (const c of plan.clusters) {
+    const n = c.name;
+    if (c.role === ClusterRole.REMOTE) {
+      rules.push(
+        { before: ev(ext, 'istiod'), after: ev(n, 'attached'), why: 'the external istiod runs before the remotes\' secrets reach it' },
+        { before: ev(n, 'namespace'), after: ev(n, 'attached'), why: 'istiod reads the controlPlaneClusters annotation once, when the remote secret comes' },
+      );
+    }
+    if (c.hasMeshObjects) rules.push({ before: ev(ext, 'istiod'), after: ev(n, 'objects'), why: 'the external istiod injects the gateways\' pods' });
+    if (c.hasTrafficPolicies) rules.push({ before: ev(ext, 'istiod'), after: ev(n, 'traffic'), why: 'the external istiod validates the traffic policies' });
+    if (plan.verification) rules.push({ before: ev(ext, 'istiod'), after: ev(n, 'verify'), why: 'the external istiod injects the verification workloads' });
   }
   return rules;
 }

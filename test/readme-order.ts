@@ -52,7 +52,12 @@ export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: 
   const readme = files.find((f) => f.path === 'README.md')!.content;
   const env: Record<string, string> = { CERTS_DIR: '/secure/certs', ARGOCD_CONTEXT: 'ctx-argocd', FLUX_CONTEXT: 'ctx-flux' };
   for (const c of plan.clusters) env[contextVariable(c.name)] = contextOf(c.name);
-  const clusterOf = new Map(plan.clusters.map((c) => [contextOf(c.name), c]));
+  const clusterOf = new Map<string, { discoveryAddress?: string }>(plan.clusters.map((c) => [contextOf(c.name), c]));
+  const ecp = plan.externalControlPlane;
+  if (ecp) {
+    env[contextVariable(ecp.name)] = contextOf(ecp.name);
+    clusterOf.set(contextOf(ecp.name), ecp);
+  }
   const versions = plan.clusters.map((c) => `v${c.index}`);
   return runReadme(options.markdown ?? readme, {
     env,
@@ -76,9 +81,23 @@ export async function executeReadme(plan: MeshPlan, files: MeshFile[], options: 
         cmd: 'kubectl', match: (args) => args.includes('get') && args.includes('svc'),
         stdout: (_args, _i, call) => clusterOf.get(call.context ?? '')?.discoveryAddress ?? '198.51.100.200',
       },
+      // A config cluster's kubeconfig for an external istiod, labelled as istioctl labels every remote secret.
+      {
+        cmd: 'istioctl', match: (args) => args[0] === 'create-remote-secret' && args.includes('--type=config'),
+        stdout: (args) => `${ISTIO_KUBECONFIG_MARK} ${args.find((a) => a.startsWith('--name='))!.slice('--name='.length)}\n` +
+          'metadata:\n  labels:\n    istio/multiCluster: "true"\n',
+      },
       {
         cmd: 'istioctl', match: (args) => args[0] === 'create-remote-secret',
         stdout: (args) => `# remote secret of ${args.find((a) => a.startsWith('--name='))!.slice('--name='.length)}\n`,
+      },
+      // `kubectl label --local -f - <key>- -o yaml` prints its input without the label.
+      {
+        cmd: 'kubectl', match: (args) => args[0] === 'label' && args.includes('--local'),
+        stdout: (args, _i, call) => {
+          const removed = args.filter((a) => a.endsWith('-') && !a.startsWith('-')).map((a) => a.slice(0, -1));
+          return (call.stdin ?? '').split('\n').filter((l) => !removed.some((key) => l.trim().startsWith(`${key}:`))).join('\n');
+        },
       },
       {
         cmd: 'istioctl', match: (args) => args.includes('proxy-config'),
@@ -121,6 +140,11 @@ function expectAmbientInstall(calls: StubCall[], cluster: string, hasObjects: bo
 }
 
 const remoteSecretOf = (call: StubCall) => /# remote secret of (\S+)/.exec(call.stdin ?? '')?.[1];
+/** What the stand-in istioctl prints first for a config cluster's kubeconfig (`--type=config`). */
+const ISTIO_KUBECONFIG_MARK = '# istio-kubeconfig of';
+/** The config cluster a kubeconfig for the external istiod is of, when it no longer carries the remote-secret label. */
+const istioKubeconfigOf = (call: StubCall) => (call.stdin?.includes('istio/multiCluster') ? undefined
+  : new RegExp(`${ISTIO_KUBECONFIG_MARK} (\\S+)`).exec(call.stdin ?? '')?.[1]);
 
 /**
  * The README, executed, must work on empty clusters: its commands keep every rule of
@@ -151,6 +175,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
   for (const path of ['istioctl', 'helm'] as const) {
     const time = (e: OrderEvent): number | undefined => {
       const c = plan.clusters.find((k) => k.name === e.cluster)!;
+      const ecp = plan.externalControlPlane;
       const ctx = contextOf(e.cluster);
       switch (e.what) {
         case 'namespace': return first(ctx, applies(`clusters/${e.cluster}/namespace/`));
@@ -163,7 +188,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
               return made < 0 || applied === undefined || applied < made ? undefined : applied;
             }
             case TrustMode.BRING_YOUR_OWN:
-              return first(ctx, isCall('kubectl', '-n', 'istio-system', 'create', 'secret', 'generic', 'cacerts'));
+              return first(ctx, isCall('kubectl', '-n', plan.istioNamespace, 'create', 'secret', 'generic', 'cacerts'));
             case TrustMode.CERT_MANAGER: {
               // The root's Secret (unless it comes from a store), the Issuer and Certificate, then cert-manager has issued it.
               const root = plan.trust.certManager!.rootCaFromStore ? -1 : first(ctx, isCall('kubectl', '-n', 'istio-system', 'create', 'secret', 'tls'));
@@ -180,7 +205,12 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
         case 'ztunnel': return paths[path](ctx, DeliveryStage.ZTUNNEL);
         case 'objects': return first(ctx, applies(`clusters/${e.cluster}/mesh/`));
         case 'traffic': case 'monitoring': return first(ctx, applies(`clusters/${e.cluster}/${e.what}/`));
+        case 'verify': return first(ctx, applies(`verify/${e.cluster}/`));
+        // The config cluster's kubeconfig, without the remote-secret label, applied to the external cluster.
+        case 'istio-kubeconfig': return first(ctx, (k) => isCall('kubectl', 'apply', '-f', '-')(k) && istioKubeconfigOf(k) === ecp?.configCluster);
         case 'attached': {
+          // With an external control plane, remote secrets go to the external cluster.
+          if (ecp) return first(contextOf(ecp.name), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
           if (!plan.remoteCredentials) return first(contextOf(c.controlPlaneCluster), (k) => isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) === e.cluster);
           // Through External Secrets: the cluster publishes its token, then its primary renders the remote secret.
           const published = first(ctx, isCall('kubectl', '-n', 'istio-system', 'wait', 'pushsecret'));
@@ -197,7 +227,16 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
 
   // One CA command makes every primary's intermediate (or, for cert-manager, the root), outside this directory.
   const ca = calls.filter(isCall('npx', 'cdk8s-istio-multicluster', 'ca'));
-  if (plan.trust.mode === TrustMode.OFFLINE_CA) {
+  const ecp = plan.externalControlPlane;
+  if (ecp) {
+    // One intermediate, for the external istiod, as a Secret of its namespace; none in the mesh's clusters.
+    if (plan.trust.mode === TrustMode.OFFLINE_CA) {
+      expect(ca).toHaveLength(1);
+      expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.', '--clusters', ecp.name, '--namespace', plan.istioNamespace]));
+    } else {
+      expect(ca).toEqual([]);
+    }
+  } else if (plan.trust.mode === TrustMode.OFFLINE_CA) {
     expect(ca).toHaveLength(1);
     expect(ca[0].args).toEqual(expect.arrayContaining(['--dir', '/secure/certs', '--output-dir', '.']));
     // Primaries only: a remote's workloads get their certificates from its primary's istiod.
@@ -207,9 +246,10 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
   } else {
     expect(ca).toEqual([]);
   }
-  for (const c of plan.clusters.filter((k) => k.role === ClusterRole.REMOTE)) {
+  for (const c of plan.clusters.filter((k) => k.role !== ClusterRole.PRIMARY)) {
     expect(calls.some((k) => k.context === contextOf(c.name) && k.args.some((a) => a.endsWith('/cacerts.yaml'))), `${c.name} gets no cacerts`).toBe(false);
   }
+  if (ecp) expectExternalControlPlaneCalls(plan, calls);
 
   const ambient = plan.dataPlaneMode === DataPlaneMode.AMBIENT;
   for (const c of plan.clusters) {
@@ -244,5 +284,51 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       expect(create.context).toBe(contextOf(read));
       if (server !== undefined) expect(create.args).toContain(`--server=${server}`);
     }
+  }
+}
+
+/**
+ * The external control plane's own commands: its istiod-external Service and address check,
+ * istiod on both paths (istiod chart alone, waited for), the config cluster's kubeconfig made
+ * for the service account istiod without creating one, and a remote secret of every other
+ * cluster, all applied to the external cluster. The mesh's clusters install the remote
+ * profile, whose istiod chart has no pod to wait for.
+ */
+function expectExternalControlPlaneCalls(plan: MeshPlan, calls: StubCall[]) {
+  const ecp = plan.externalControlPlane!;
+  const ns = plan.istioNamespace;
+  const ext = contextOf(ecp.name);
+  const inExt = calls.filter((k) => k.context === ext);
+  const service = inExt.findIndex(isCall('kubectl', 'apply', '-f', `clusters/${ecp.name}/mesh/`));
+  expect(service, 'the istiod-external Service is applied').toBeGreaterThanOrEqual(0);
+  expect(inExt.findIndex((k, i) => i > service && isCall('kubectl', '-n', ns, 'get', 'svc', 'istiod-external')(k)), 'its address is waited for').toBeGreaterThan(service);
+  expect(inExt.find(isCall('istioctl', 'install'))?.args).toContain(istioOperatorPath(ecp.name));
+  const helm = inExt.filter((k) => k.cmd === 'helm' && k.args[0] === 'upgrade');
+  expect(helm.map((k) => k.args.slice(0, 4)), 'the external cluster gets the istiod chart alone').toEqual([['upgrade', '--install', 'istiod', 'istio/istiod']]);
+  expect(helm[0].args).toEqual(expect.arrayContaining(['-n', ns, '--version', plan.istioVersion, '-f', helmIstiodValuesPath(ecp.name), '--wait']));
+  expect(inExt.filter(isCall('kubectl', '-n', ns, 'rollout', 'status', 'deployment/istiod')), 'istiod is waited for on both paths').toHaveLength(2);
+  for (const c of plan.clusters) {
+    const istiod = calls.find((k) => k.context === contextOf(c.name) && helmInstall(DeliveryStage.ISTIOD)(k))!;
+    expect(istiod.args, `${c.name}: the remote profile has no istiod pod to wait for`).not.toContain('--wait');
+    expect(istiod.args).toEqual(expect.arrayContaining(['-n', ns]));
+  }
+  const config = plan.clusters.find((c) => c.name === ecp.configCluster)!;
+  const kubeconfig = calls.filter((k) => isCall('istioctl', 'create-remote-secret')(k) && k.args.includes('--type=config'));
+  expect(kubeconfig, 'one kubeconfig of the config cluster').toHaveLength(1);
+  expect(kubeconfig[0].context).toBe(contextOf(config.name));
+  expect(kubeconfig[0].args).toEqual(expect.arrayContaining([`--name=${config.name}`, `--namespace=${ns}`, '--service-account=istiod', '--create-service-account=false']));
+  if (config.apiServer !== undefined) expect(kubeconfig[0].args).toContain(`--server=${config.apiServer}`);
+  if (config.apiServerTlsName !== undefined) expect(kubeconfig[0].args).toContain(`--tls-server-name=${config.apiServerTlsName}`);
+  // The external cluster holds istio-kubeconfig and the remote secret of every cluster but the config cluster.
+  const held = inExt.filter(isCall('kubectl', 'apply', '-f', '-'));
+  expect(held.filter((k) => istioKubeconfigOf(k) === config.name), 'istio-kubeconfig, without the remote-secret label').toHaveLength(1);
+  expect(held.map(remoteSecretOf).filter((r) => r !== undefined).sort()).toEqual([...ecp.readsApiServersOf].sort());
+  for (const read of ecp.readsApiServersOf) {
+    const c = plan.clusters.find((o) => o.name === read)!;
+    const create = calls.find((k) => isCall('istioctl', 'create-remote-secret')(k) && k.args.includes(`--name=${read}`))!;
+    expect(create.context).toBe(contextOf(read));
+    expect(create.args).toEqual(expect.arrayContaining(['--type=remote', `--namespace=${ns}`, '--create-service-account=false']));
+    if (c.apiServer !== undefined) expect(create.args).toContain(`--server=${c.apiServer}`);
+    if (c.apiServerTlsName !== undefined) expect(create.args).toContain(`--tls-server-name=${c.apiServerTlsName}`);
   }
 }

@@ -64,7 +64,8 @@ function meshes(): Array<[string, MeshFile[]]> {
 /** The names Istio's own manifests use, per kind; IstioOperators are named after their cluster. */
 const ISTIO_NAMES: Record<string, Array<string | RegExp>> = {
   // Sail installs ambient's node agent and ztunnel in namespaces of their own.
-  'v1/Namespace': ['istio-system', 'sample', 'istio-cni', 'ztunnel'],
+  // An external control plane's namespace, as Istio's guide names it.
+  'v1/Namespace': ['istio-system', 'sample', 'istio-cni', 'ztunnel', 'external-istiod'],
   // An ambient mesh's east-west gateway: the Gateway API Gateway istiod deploys it from, and its overlays.
   'gateway.networking.k8s.io/v1/Gateway': ['istio-eastwestgateway'],
   'v1/ConfigMap': ['istio-eastwestgateway-options'],
@@ -132,9 +133,10 @@ describe('every emitted object validates against its schema', () => {
   it.each(MESHES)('%s: Helm values files are skipped by path, and are the only files skipped', (_name, files) => {
     const { objects, helmValues } = documentsOf(files);
     const clusters = new Set(files.filter((f) => f.path.startsWith('install/')).map((f) => f.path.split('/')[1]));
-    // base and istiod values for every cluster (and in an ambient mesh cni and ztunnel), each a single plain map without apiVersion/kind
-    const charts = files.some((f) => f.path.endsWith('/helm/ztunnel.values.yaml')) ? 4 : 2;
-    expect(new Set(helmValues.map((d) => d.file)).size).toBe(charts * clusters.size);
+    // Every file below install/<cluster>/helm/ (base and istiod, in an ambient mesh also cni and ztunnel; an external
+    // istiod has istiod alone), and istiod's for every cluster; each a single plain map without apiVersion/kind.
+    expect(new Set(helmValues.map((d) => d.file))).toEqual(new Set(files.filter((f) => /^install\/[^/]+\/helm\//.test(f.path)).map((f) => f.path)));
+    for (const c of clusters) expect(helmValues.some((d) => d.file === `install/${c}/helm/istiod.values.yaml`), c).toBe(true);
     for (const { file, object } of helmValues) {
       expect(object, file).toBeTypeOf('object');
       expect(object, file).not.toHaveProperty('kind');

@@ -12,6 +12,12 @@ import { Topology } from '../model/topology';
 export const EXAMPLE_DISCOVERY_ADDRESS = '192.0.2.10';
 
 /**
+ * The address of the external istiod in the external control plane example, from the range
+ * reserved for documentation (RFC 5737). Replace it with your `istiod-external` Service's address.
+ */
+export const EXAMPLE_EXTERNAL_ISTIOD_ADDRESS = '192.0.2.20';
+
+/**
  * The repository the examples are committed to: a reserved example domain (RFC 2606).
  * Replace it with your own.
  */
@@ -130,6 +136,13 @@ export function seedTopologySpecs(): Record<string, MeshSpec> {
       ...exampleDelivery('ambient-multi-network'),
       monitoring: {},
     }),
+    // Beyond the seeds: Istio's external control plane, serving a config cluster and a remote on
+    // another network. Installed with istioctl or Helm: GitOps delivery does not cover it yet.
+    'external-control-plane': {
+      istioVersion: EXAMPLE_ISTIO_VERSION,
+      externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: EXAMPLE_EXTERNAL_ISTIOD_ADDRESS },
+      clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
+    },
   };
 }
 

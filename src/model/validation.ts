@@ -126,7 +126,9 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
     }
   });
   const servedBy = new Map<string, string[]>();
-  for (const c of clusters) {
+  // An external control plane serves every cluster; what clusters say of istiods is refused on its own.
+  const ownControlPlanes = spec.externalControlPlane === undefined;
+  for (const c of ownControlPlanes ? clusters : []) {
     if (c?.controlPlaneCluster !== undefined && c.controlPlaneCluster !== c.name && c.name !== undefined) {
       const served = servedBy.get(c.controlPlaneCluster);
       if (served) served.push(c.name);
@@ -135,7 +137,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   }
 
   clusters.forEach((c, i) => {
-    if (c !== null) checkCluster(c, i, byName, servedBy.get(c.name) ?? [], typeof version === 'string' ? undefined : version, add);
+    if (c !== null) checkCluster(c, i, byName, servedBy.get(c.name) ?? [], typeof version === 'string' ? undefined : version, ownControlPlanes, add);
   });
 
   if (spec.externalControlPlane === undefined && !clusters.some((c) => c !== null && c.controlPlaneCluster === undefined)) {
@@ -156,7 +158,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
 
 function checkCluster(
   c: ClusterSpec, i: number, byName: Map<string, ClusterSpec>, servedByThis: string[],
-  version: IstioVersion | undefined, add: AddProblem,
+  version: IstioVersion | undefined, ownControlPlanes: boolean, add: AddProblem,
 ) {
   const at = (field: string) => `clusters[${i}].${field}`;
   if (c.name !== undefined) {
@@ -169,7 +171,9 @@ function checkCluster(
   }
 
   const isRemote = c.controlPlaneCluster !== undefined;
-  if (isRemote) {
+  if (!ownControlPlanes) {
+    // The external control plane's checks name these fields.
+  } else if (isRemote) {
     const primary = byName.get(c.controlPlaneCluster!);
     if (c.controlPlaneCluster === c.name) {
       add(at('controlPlaneCluster'), 'names the cluster itself; leave controlPlaneCluster out to make this cluster a primary', c.name);
@@ -196,7 +200,9 @@ function checkCluster(
 
   const served = isRemote ? [] : servedByThis;
   const exposure = c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY;
-  if (c.discoveryAddress !== undefined && !isRemote) {
+  if (!ownControlPlanes) {
+    // As above.
+  } else if (c.discoveryAddress !== undefined && !isRemote) {
     // Remotes would point where nothing listens unless the address is that of the Service exposing istiod.
     const exposing = exposure === IstiodExposure.LOAD_BALANCER
       ? { field: 'istiodLoadBalancer', options: c.istiodLoadBalancer } : { field: 'eastWestGateway', options: c.eastWestGateway };
@@ -221,7 +227,7 @@ function checkCluster(
     }
     checkLoadBalancerOptions(gw, at('eastWestGateway'), c.name, add);
   }
-  if (c.istiodLoadBalancer !== undefined) {
+  if (c.istiodLoadBalancer !== undefined && ownControlPlanes) {
     checkLoadBalancerOptions(c.istiodLoadBalancer, at('istiodLoadBalancer'), c.name, add);
     if (c.istiodExposure !== IstiodExposure.LOAD_BALANCER || served.length === 0) {
       add(at('istiodLoadBalancer'), 'is set, but this cluster has no istiod-external Service: that needs a primary that serves remotes ' +

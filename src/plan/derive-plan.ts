@@ -55,11 +55,8 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     const istiodExposure = servesRemotes ? (c.istiodExposure ?? IstiodExposure.EAST_WEST_GATEWAY) : undefined;
     const exposesIstiodOnGateway = istiodExposure === IstiodExposure.EAST_WEST_GATEWAY;
     return {
-      name: c.name,
-      index: i + 1,
-      network: c.network,
+      ...clusterIdentity(c, i),
       role,
-      locality: c.locality ? { region: c.locality.region, zones: [...(c.locality.zones ?? [])] } : undefined,
       controlPlaneCluster: c.controlPlaneCluster ?? c.name,
       remotes,
       discoveryAddress: servesRemotes ? c.discoveryAddress : undefined,
@@ -73,11 +70,6 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       exposesServices: multiNetwork && role === ClusterRole.PRIMARY && !ambient,
       // Every primary discovers endpoints in every other cluster of the mesh.
       readsApiServersOf: role === ClusterRole.PRIMARY ? allNames.filter((o) => o !== c.name) : [],
-      kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
-      apiServer: c.apiServer,
-      apiServerTlsName: c.apiServerTlsName,
-      values: c.values,
-      meshConfig: c.meshConfig,
     };
   });
 
@@ -138,11 +130,8 @@ function externallyControlledCluster(
 ): Omit<ClusterPlan, 'hasMeshObjects' | 'hasTrafficPolicies' | 'hasMonitoring'> {
   const role = c.name === ecp.configCluster ? ClusterRole.CONFIG : ClusterRole.REMOTE;
   return {
-    name: c.name,
-    index: i + 1,
-    network: c.network,
+    ...clusterIdentity(c, i),
     role,
-    locality: c.locality ? { region: c.locality.region, zones: [...(c.locality.zones ?? [])] } : undefined,
     // The namespace annotation of a further remote names istiod's cluster ID: the config cluster.
     controlPlaneCluster: ecp.configCluster,
     remotes: [],
@@ -151,6 +140,16 @@ function externallyControlledCluster(
     // The external istiod reads Istio configuration from the config cluster only.
     exposesServices: multiNetwork && role === ClusterRole.CONFIG,
     readsApiServersOf: [],
+  };
+}
+
+/** What a cluster's plan takes from its description as it is, whatever its role. */
+function clusterIdentity(c: ClusterSpec, i: number) {
+  return {
+    name: c.name,
+    index: i + 1,
+    network: c.network,
+    locality: c.locality ? { region: c.locality.region, zones: [...(c.locality.zones ?? [])] } : undefined,
     kubeContext: c.kubeContext ?? `\${${contextVariable(c.name)}}`,
     apiServer: c.apiServer,
     apiServerTlsName: c.apiServerTlsName,

@@ -1,12 +1,12 @@
 import { EAST_WEST_GATEWAY_CLASS, HBONE_PORT } from '../constructs/ambient-east-west-gateway';
-import { DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, GLOBAL_SERVICE_LABEL, ISTIO_CHART_REPOSITORY, ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
+import { DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, GLOBAL_SERVICE_LABEL, ISTIO_CHART_REPOSITORY } from '../constructs/istio-names';
 import { ambientMulticlusterStatus, ambientSupportStatement } from '../model/ambient-validation';
 import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../model/delivery-names';
 import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
-import { ClusterPlan, ClusterRole, contextVariable, MeshPlan } from '../plan/mesh-plan';
+import { ClusterPlan, ClusterRole, contextVariable, ExternalControlPlanePlan, MeshPlan } from '../plan/mesh-plan';
 import { applySetName, LAYER_LABEL } from './labels';
 import {
   credentialsDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
@@ -75,6 +75,9 @@ function andList(items: string[]): string {
 
 /** Short name of a mesh's shape, as Istio's guide names the four topologies. */
 export function topologyName(mesh: MeshPlan): string {
+  if (mesh.externalControlPlane) {
+    return `external control plane, ${mesh.multiNetwork ? `${mesh.networks.length} networks` : 'one network'}`;
+  }
   let primaries = 0;
   for (const c of mesh.clusters) if (c.role === ClusterRole.PRIMARY) primaries++;
   const remotes = mesh.clusters.length - primaries;
@@ -118,11 +121,21 @@ class ReadmeWriter {
   private readonly helmStages: HelmStage[];
   /** The titles of the sections the delivery sections refer to, as numbered. */
   private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string; gatewayApiCrds?: string } = {};
+  /** Istio's namespace in every cluster: `istio-system`, or the external control plane's. */
+  private readonly ns: string;
+  /** The external control plane: istiod runs in a cluster outside the mesh, which reads the config cluster. */
+  private readonly ecp?: ExternalControlPlanePlan;
+  /** With an external control plane, the mesh cluster that holds the configuration. */
+  private readonly config?: ClusterPlan;
 
   constructor(private readonly mesh: MeshPlan, private readonly files: Map<string, ClusterFiles>) {
+    this.ns = mesh.istioNamespace;
+    this.ecp = mesh.externalControlPlane;
+    this.config = this.ecp ? mesh.clusters.find((c) => c.role === ClusterRole.CONFIG) : undefined;
     this.primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
     this.remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
-    this.loops = mesh.clusters.length > EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS;
+    // With an external control plane every step is linear in the clusters: explicit commands at any size.
+    this.loops = !mesh.externalControlPlane && mesh.clusters.length > EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS;
     this.client = mesh.verification ? files.get(mesh.clusters[0].name)?.verificationClient : undefined;
     this.ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
     // Every cluster of a mesh installs the same charts (remotes too: the remote profile is values).
@@ -132,6 +145,7 @@ class ReadmeWriter {
   }
 
   public render(): string {
+    if (this.ecp) return this.renderExternalControlPlane();
     this.overview();
     this.beforeYouBegin();
     this.namespaces();
@@ -187,7 +201,7 @@ class ReadmeWriter {
     out.p('', '## What is here', '');
     out.p(`Every directory of objects applies as it is with ${code('kubectl apply -f <dir>/')} (or ${code('-R')}, or ${code('-k')}), and has a ${code('Kustomization')} ` +
       `file that kustomize, Argo CD and Flux read as they read ${code('kustomization.yaml')}; ${code('kubectl apply -f')} skips it.`, '');
-    out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace with the cluster's network label (and on a remote, its primary), applied before the control plane.`);
+    out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(this.ns)} namespace with the cluster's network label (and on a remote, its primary), applied before the control plane.`);
     out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (${this.ambient ? `the east-west gateway, a Gateway API ${code('Gateway')} that istiod deploys` : 'east-west gateway, exposed istiod and services'}), ` +
       'applied once its control plane runs; the file names sort in apply order. Clusters without such objects have none.');
     out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}` +
@@ -251,12 +265,19 @@ class ReadmeWriter {
         `the objects here follow Istio 1.${NEWEST_KNOWN_ISTIO_MINOR}'s charts. Read the release notes of every release since for changes to ` +
         'multicluster installs and gateways before you apply them.');
     }
-    out.p('', '- The API server of every cluster must be reachable from every primary cluster, which reads endpoints from them. ' +
-      `If the address in your kubeconfig is not the one other clusters reach (kind, private endpoints, proxies), set the cluster's ${code('apiServer')} ` +
-      `in the mesh description: the remote secrets are then created with ${code('--server')}.`);
+    if (this.ecp) {
+      out.p('', `- The API server of every cluster of the mesh must be reachable from the external cluster ${code(this.ecp.name)}, whose istiod reads ` +
+        `configuration and endpoints from them. If the address in your kubeconfig is not the one the external cluster reaches (kind, private endpoints, proxies), ` +
+        `set the cluster's ${code('apiServer')} in the mesh description: its kubeconfig for istiod is then created with ${code('--server')}.`);
+    } else {
+      out.p('', '- The API server of every cluster must be reachable from every primary cluster, which reads endpoints from them. ' +
+        `If the address in your kubeconfig is not the one other clusters reach (kind, private endpoints, proxies), set the cluster's ${code('apiServer')} ` +
+        `in the mesh description: the remote secrets are then created with ${code('--server')}.`);
+    }
     this.exposureWarning();
 
-    const variables = mesh.clusters.filter((c) => c.kubeContext === `\${${contextVariable(c.name)}}`);
+    const variables: { name: string; kubeContext: string }[] = [...(this.ecp ? [this.ecp] : []), ...mesh.clusters]
+      .filter((c) => c.kubeContext === `\${${contextVariable(c.name)}}`);
     if (variables.length > 0) {
       out.p(`- The kubeconfig context of each cluster, in the variables the commands use (for example ${code(`export ${contextVariable(variables[0].name)}=my-context`)}); this checks that they are set:`, '');
       out.bash(variables.map((c) => `: "\${${contextVariable(c.name)}:?set ${contextVariable(c.name)} to the kubeconfig context of ${c.name}}"`));
@@ -269,11 +290,16 @@ class ReadmeWriter {
   /** Istio's guide warns that the east-west gateway is public by default; say so where it applies, and how to restrict it. */
   private exposureWarning() {
     const { out, mesh } = this;
-    const exposed = mesh.clusters.filter((c) => c.eastWestGateway || c.istiodLoadBalancer);
+    const exposed: { name: string; ranges?: string[] }[] = mesh.clusters.filter((c) => c.eastWestGateway || c.istiodLoadBalancer)
+      .map((c) => ({ name: c.name, ranges: c.eastWestGateway?.loadBalancerSourceRanges ?? c.istiodLoadBalancer?.loadBalancerSourceRanges }));
+    if (this.ecp) exposed.unshift({ name: this.ecp.name, ranges: this.ecp.istiodLoadBalancer.loadBalancerSourceRanges });
     if (exposed.length === 0) return;
-    const open = exposed.filter((c) => !(c.eastWestGateway?.loadBalancerSourceRanges ?? c.istiodLoadBalancer?.loadBalancerSourceRanges));
-    out.p('', `- **Public exposure.** The east-west gateways${mesh.clusters.some((c) => c.istiodLoadBalancer) ? ' and istiod-external Services' : ''} ` +
-      'are LoadBalancer Services, which most clouds make Internet-facing. ' + (this.ambient
+    const open = exposed.filter((c) => !c.ranges);
+    out.p('', `- **Public exposure.** The east-west gateways${this.ecp || mesh.clusters.some((c) => c.istiodLoadBalancer) ? ' and istiod-external Services' : ''} ` +
+      'are LoadBalancer Services, which most clouds make Internet-facing. ' + (this.ecp
+        ? (mesh.multiNetwork ? 'Services behind port 15443 only accept peers with a certificate of this mesh, but ' : '') +
+          `${code('istiod-external')} serves the control plane (15012, 15017) to whoever reaches it. `
+        : this.ambient
         ? `Port ${HBONE_PORT} only accepts peers with a certificate of this mesh, but the gateways are open to probing and load from whoever reaches them. `
         : 'Services behind port 15443 only accept peers with a certificate of this mesh, ' +
           'but a gateway that carries istiod (15012, 15017) serves the control plane to whoever reaches it. ') +
@@ -295,7 +321,7 @@ class ReadmeWriter {
     yield 'lb_address() { # <context> <service>';
     yield '  local addr';
     yield '  for _ in $(seq 60); do';
-    yield `    addr=$(kubectl --context="$1" -n ${ISTIO_SYSTEM_NAMESPACE} get svc "$2" \\`;
+    yield `    addr=$(kubectl --context="$1" -n ${this.ns} get svc "$2" \\`;
     yield '      -o jsonpath=\'{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}\')';
     yield '    if [ -n "$addr" ]; then echo "$addr"; return 0; fi';
     yield '    sleep 5';
@@ -348,7 +374,7 @@ class ReadmeWriter {
 
   private namespaces() {
     const { out, mesh } = this;
-    this.sections.namespaces = out.heading('Create the istio-system namespace in every cluster');
+    this.sections.namespaces = out.heading(`Create the ${this.ns} namespace in every cluster`);
     out.p('The namespace carries the cluster\'s network label and, on a remote, the annotation naming its primary; both must exist before the control plane is installed.', '');
     if (this.loops) {
       out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/namespace/"', 'done']);
@@ -398,12 +424,12 @@ class ReadmeWriter {
         return;
       }
       case TrustMode.BRING_YOUR_OWN:
-        out.p(`Create each primary's ${code('cacerts')} secret in ${code(ISTIO_SYSTEM_NAMESPACE)} from your own CA: ${code('ca-cert.pem')} and ${code('ca-key.pem')}, ` +
+        out.p(`Create each primary's ${code('cacerts')} secret in ${code(this.ns)} from your own CA: ${code('ca-cert.pem')} and ${code('ca-key.pem')}, ` +
           `the primary's intermediate CA (a CA certificate whose path length allows it to sign workload certificates, with ${code('keyCertSign')}) and its key; ` +
           `${code('root-cert.pem')}, the mesh's one root, the same in every primary; ${code('cert-chain.pem')}, the intermediate then every CA up to the root. ` +
           `(The ${code('kubernetes.io/tls')} form, ${code('tls.crt')}, ${code('tls.key')} and ${code('ca.crt')}, works too.) With the files of each primary in ${code('$CERTS_DIR/<cluster>/')}:`, '');
         out.bash([certsDir, ...each((name, ctx) => [
-          `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} create secret generic cacerts \\`,
+          `kubectl --context=${ctx} -n ${this.ns} create secret generic cacerts \\`,
           `  --from-file="$CERTS_DIR/${name}/ca-cert.pem" --from-file="$CERTS_DIR/${name}/ca-key.pem" \\`,
           `  --from-file="$CERTS_DIR/${name}/root-cert.pem" --from-file="$CERTS_DIR/${name}/cert-chain.pem"`,
         ])]);
@@ -417,11 +443,11 @@ class ReadmeWriter {
         if (!cm.rootCaFromStore) {
           out.p(`The root's Secret is created by hand in every primary; this makes a root with the package's ${code('ca')} command (or use your own):`, '');
           lines.push(certsDir, caCommand('--root-only'));
-          lines.push(...each((_name, ctx) => [`kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} create secret tls ${cm.rootCaSecret} --cert="$CERTS_DIR/root-cert.pem" --key="$CERTS_DIR/root-key.pem"`]));
+          lines.push(...each((_name, ctx) => [`kubectl --context=${ctx} -n ${this.ns} create secret tls ${cm.rootCaSecret} --cert="$CERTS_DIR/root-cert.pem" --key="$CERTS_DIR/root-key.pem"`]));
         }
         lines.push(...each((name, ctx) => [
           `kubectl --context=${ctx} apply -f ${this.loops ? `"clusters/${name}/trust/"` : `${trustDir(name)}/`}`,
-          `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} wait certificate/cacerts --for=condition=Ready --timeout=5m`,
+          `kubectl --context=${ctx} -n ${this.ns} wait certificate/cacerts --for=condition=Ready --timeout=5m`,
         ]));
         out.bash(lines);
         return;
@@ -433,14 +459,15 @@ class ReadmeWriter {
     const { mesh } = this;
     // In ambient mode both paths end with the node agents running on every node.
     const nodeAgents = this.ambient
-      ? [`${indent}kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} rollout status ${AMBIENT_DAEMONSETS.join(' ')} --timeout=5m`] : [];
+      ? [`${indent}kubectl --context=${ctx} -n ${this.ns} rollout status ${AMBIENT_DAEMONSETS.join(' ')} --timeout=5m`] : [];
     return {
       istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`, ...nodeAgents],
       helm: [
         ...this.helmStages.flatMap((stage) => [
-          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} \\`,
+          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx} \\`,
           // The base chart has no workload; each later chart's pods are up before the next chart comes.
-          `${indent}  -f ${HELM_VALUES[stage](name)}${stage === DeliveryStage.BASE ? '' : ' --wait'}`,
+          // With an external control plane the mesh clusters' istiod chart has no pod to wait for (remote profile).
+          `${indent}  -f ${HELM_VALUES[stage](name)}${stage === DeliveryStage.BASE || this.ecp ? '' : ' --wait'}`,
         ]),
         ...nodeAgents,
       ],
@@ -508,7 +535,7 @@ class ReadmeWriter {
 
   /** Waits until istiod has deployed an ambient east-west gateway. */
   private gatewayProgrammed(ctx: string): string {
-    return `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} wait gateway/${EASTWEST_GATEWAY_NAME} --for=condition=Programmed --timeout=5m`;
+    return `kubectl --context=${ctx} -n ${this.ns} wait gateway/${EASTWEST_GATEWAY_NAME} --for=condition=Programmed --timeout=5m`;
   }
 
   private addressChecks(clusters: ClusterPlan[]) {
@@ -549,7 +576,7 @@ class ReadmeWriter {
     if (dns.length > 0) {
       this.out.p('', `Note: ${dns.slice(0, 5).map(code).join(', ')} ${dns.length === 1 ? 'is a DNS name' : 'are DNS names'}, so Istio's remote chart makes ` +
         `${code('istiod')} an ExternalName Service pointing at it. The API server would call a webhook behind it on port 443, so the remote's injector ` +
-        `is given the full URL on port 15017 (${code('istiodRemote.injectionURL')}), and the primary's istiod names the host in its certificate ` +
+        `is given the full URL on port 15017 (${code('istiodRemote.injectionURL')}), and ${this.ecp ? 'the external istiod' : 'the primary\'s istiod'} names the host in its certificate ` +
         `(${code('ISTIOD_CUSTOM_HOST')}). Istio's guide documents IP addresses; check sidecar injection on the remote first.`);
     }
     if (ipv6.length > 0) {
@@ -611,22 +638,22 @@ class ReadmeWriter {
         'for c in "${CLUSTERS[@]}"; do',
         '  if [ -d "clusters/$c/credentials" ]; then',
         '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/credentials/"',
-        `    kubectl --context="\${CONTEXT[$c]}" -n ${ISTIO_SYSTEM_NAMESPACE} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`,
+        `    kubectl --context="\${CONTEXT[$c]}" -n ${this.ns} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`,
         '  fi',
         'done',
         'for c in "${PRIMARIES[@]}"; do',
         '  if [ -d "clusters/$c/remote-secrets" ]; then',
         '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/remote-secrets/"',
-        `    kubectl --context="\${CONTEXT[$c]}" -n ${ISTIO_SYSTEM_NAMESPACE} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`,
+        `    kubectl --context="\${CONTEXT[$c]}" -n ${this.ns} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`,
         '  fi',
         'done',
       ]);
     } else {
       out.bash([
         ...read.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${credentialsDir(c.name)}/`,
-          `kubectl --context=${this.ctx(c)} -n ${ISTIO_SYSTEM_NAMESPACE} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
+          `kubectl --context=${this.ctx(c)} -n ${this.ns} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
         ...readers.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${remoteSecretsDir(c.name)}/`,
-          `kubectl --context=${this.ctx(c)} -n ${ISTIO_SYSTEM_NAMESPACE} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
+          `kubectl --context=${this.ctx(c)} -n ${this.ns} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
       ]);
     }
   }
@@ -707,6 +734,13 @@ class ReadmeWriter {
     const holders = mesh.clusters.filter((c) => c.hasTrafficPolicies);
     if (holders.length === 0) return;
     out.heading('Route traffic across clusters');
+    if (this.ecp) {
+      out.p(`The external istiod reads Istio configuration from the config cluster ${code(this.config!.name)} only, so the traffic policies go there ` +
+        `(${code(`clusters/${this.config!.name}/traffic/`)}), and no other cluster gets any. Each policy lives in its service's namespace, which must exist ` +
+        'in the config cluster: apply them once your applications are deployed. Istio validates them on the way in.', '');
+      out.bash(holders.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${trafficDir(c.name)}/`));
+      return;
+    }
     out.p('Every primary\'s istiod reads Istio configuration from its own cluster only, so every primary gets the same copy of the traffic policies, ' +
       `and no remote gets any (${code('clusters/<primary>/traffic/')}). Each policy lives in its service's namespace, which must exist: apply them once your ` +
       'applications are deployed. Istio validates them on the way in.', '');
@@ -732,8 +766,8 @@ class ReadmeWriter {
     out.bash(this.loops
       ? ['for c in "${PRIMARIES[@]}"; do istioctl remote-clusters --context="${CONTEXT[$c]}"; done']
       : this.primaries.map((c) => `istioctl remote-clusters --context=${this.ctx(c)}`));
-    out.p('', `   Missing clusters: check the remote secrets (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} get secret -l istio/multiCluster=true`)} on the primary) ` +
-      `and istiod's log (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} logs deploy/istiod | grep -i cluster`)}); the API server address in a remote secret must be reachable from the primary.`);
+    out.p('', `   Missing clusters: check the remote secrets (${code(`kubectl -n ${this.ns} get secret -l istio/multiCluster=true`)} on the primary) ` +
+      `and istiod's log (${code(`kubectl -n ${this.ns} logs deploy/istiod | grep -i cluster`)}); the API server address in a remote secret must be reachable from the primary.`);
     if (mesh.verification && this.ambient) {
       out.p('', `2. **What ztunnel knows.** ztunnel must know helloworld as one service with endpoints in every cluster, and the helloworld pods of the ` +
         `other clusters as workloads (on another network, reached through that network's east-west gateway on ${HBONE_PORT}):`, '');
@@ -746,7 +780,7 @@ class ReadmeWriter {
     }
     out.p('', `3. **One root of trust.** The root certificate must be the same in every cluster; compare the fingerprints:`, '');
     const fingerprint = (ctx: string) =>
-      `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get cm istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}' | openssl x509 -noout -fingerprint -sha256`;
+      `kubectl --context=${ctx} -n ${this.ns} get cm istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}' | openssl x509 -noout -fingerprint -sha256`;
     out.bash(this.perCluster(fingerprint));
     const sharedNetwork = mesh.networks.some((n) => mesh.clusters.filter((c) => c.network === n).length > 1);
     out.p('', '4. **Firewalls.** Between clusters these ports must be open: the API servers, from every primary; ' +
@@ -762,17 +796,17 @@ class ReadmeWriter {
     const withGateway = mesh.clusters.filter((c) => c.eastWestGateway);
     if (withGateway.length > 0) {
       out.p('', `5. **East-west gateways programmed.** The class ${code(EAST_WEST_GATEWAY_CLASS)} must exist, and each gateway must be ${code('PROGRAMMED True')} with an address:`, '');
-      out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get gatewayclass/${EAST_WEST_GATEWAY_CLASS} gateway/${EASTWEST_GATEWAY_NAME}`, withGateway));
+      out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${this.ns} get gatewayclass/${EAST_WEST_GATEWAY_CLASS} gateway/${EASTWEST_GATEWAY_NAME}`, withGateway));
       out.p('', `   No ${code(EAST_WEST_GATEWAY_CLASS)} class: istiod provides it only with ${code('AMBIENT_ENABLE_MULTI_NETWORK=true')}, which the install inputs set ` +
-        `(${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} get deploy istiod -o yaml | grep -A1 AMBIENT_ENABLE_MULTI_NETWORK`)}), and once the Gateway API CRDs exist: ` +
-        `if they came after istiod, restart it (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart deploy/istiod`)}). No address: see the load balancer ` +
-        `(${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} describe service ${EASTWEST_GATEWAY_NAME}`)}).`);
+        `(${code(`kubectl -n ${this.ns} get deploy istiod -o yaml | grep -A1 AMBIENT_ENABLE_MULTI_NETWORK`)}), and once the Gateway API CRDs exist: ` +
+        `if they came after istiod, restart it (${code(`kubectl -n ${this.ns} rollout restart deploy/istiod`)}). No address: see the load balancer ` +
+        `(${code(`kubectl -n ${this.ns} describe service ${EASTWEST_GATEWAY_NAME}`)}).`);
     }
     out.p('', `${withGateway.length > 0 ? 6 : 5}. **Pods in the data plane.** A pod is in the mesh when its namespace (or itself) is labelled ` +
       `${code(`${DATAPLANE_MODE_LABEL}=ambient`)} and ${code('istio-cni')} and ${code('ztunnel')} run on its node; ${code('istioctl ztunnel-config workloads')} ` +
       `then lists it with protocol ${code('HBONE')} (${code('TCP')}: not captured). A pod with a sidecar is left to it: remove ${code('istio-injection')} from ambient namespaces, ` +
       'and restart their pods. The node agents of every cluster:', '');
-    out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} get ${AMBIENT_DAEMONSETS.join(' ')}`));
+    out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${this.ns} get ${AMBIENT_DAEMONSETS.join(' ')}`));
   }
 
   /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
@@ -803,8 +837,18 @@ class ReadmeWriter {
   private rotation() {
     const { out, mesh } = this;
     out.p('', '## Rotating the CA', '');
-    const restart = `${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart deployment/istiod`)}`;
-    switch (mesh.trust.mode) {
+    const restart = this.ecp ? `${code(`kubectl --context=${this.extCtx()} -n ${this.ns} rollout restart deployment/istiod`)}`
+      : `${code(`kubectl -n ${this.ns} rollout restart deployment/istiod`)}`;
+    if (this.ecp) {
+      const ext = this.ecp.name;
+      out.p(mesh.trust.mode === TrustMode.OFFLINE_CA
+        ? `**The intermediate.** Remove ${code(`$CERTS_DIR/${ext}`)} and run the ${code('ca')} command of step "${this.sections.trust}" again: it signs a new ` +
+          `intermediate with the kept root. Apply its ${code('cacerts.yaml')} to ${code(ext)} and restart the external istiod (${restart}). ` +
+          'Workload certificates move to the new intermediate as they renew (24 hours); both chain to the same root.'
+        : `**The intermediate.** Replace ${code('cacerts')} in ${code(ext)} with a new intermediate of the same root and restart the external istiod (${restart}); ` +
+          'workload certificates move to it as they renew (24 hours).');
+    }
+    switch (this.ecp ? undefined : mesh.trust.mode) {
       case TrustMode.CERT_MANAGER:
         out.p(`**Intermediates.** cert-manager renews each primary's intermediate ${mesh.trust.certManager!.renewBefore} before it expires, with a new key, ` +
           `into ${code('cacerts')}; istiod picks it up (restart it with ${restart} on releases that do not reload it). Workload certificates, valid for ` +
@@ -821,7 +865,7 @@ class ReadmeWriter {
         break;
     }
     out.p('', '**A new root, without downtime** (Istio\'s plug-in CA root rotation): every workload must trust the new root before any certificate is ' +
-      'signed by it, and keep trusting the old one until no certificate signed by it is left. In every primary, in this order, waiting in between:', '');
+      `signed by it, and keep trusting the old one until no certificate signed by it is left. ${this.ecp ? `In ${code(this.ecp.name)}'s ${code('cacerts')}` : 'In every primary'}, in this order, waiting in between:`, '');
     out.p(`1. **Trust both roots.** Keep the old intermediate (${code('ca-cert.pem')}, ${code('ca-key.pem')}, ${code('cert-chain.pem')}) and set ${code('root-cert.pem')} ` +
       `to the old root followed by the new one. Restart istiod (${restart}) and wait until every proxy has the new bundle (the ${code('istio-ca-root-cert')} ConfigMaps list both; restart workloads to be sure).`);
     out.p(`2. **Sign with the new root.** Replace the intermediate with one signed by the new root (its ${code('cert-chain.pem')} ending in the new root), ` +
@@ -829,7 +873,7 @@ class ReadmeWriter {
     out.p(`3. **Drop the old root.** Set ${code('root-cert.pem')} to the new root alone and restart istiod.`);
     if (this.ambient) {
       out.p('', 'In ambient mode ztunnel holds the certificates of the workloads on its node: where these steps restart workloads, restart ztunnel ' +
-        `instead (${code(`kubectl -n ${ISTIO_SYSTEM_NAMESPACE} rollout restart daemonset/ztunnel`)}), which requests them anew.`);
+        `instead (${code(`kubectl -n ${this.ns} rollout restart daemonset/ztunnel`)}), which requests them anew.`);
     }
     if (mesh.trust.mode === TrustMode.CERT_MANAGER) {
       out.p('', `With cert-manager, a CA Issuer writes its own root alone as ${code('ca.crt')}, so it cannot hold two roots: for the rotation, delete each ` +
@@ -860,6 +904,12 @@ class ReadmeWriter {
     out.p('', this.ambient ? 'Workloads need no restart, as they have no sidecar. Upgrading ztunnel replaces the proxy of each node in turn, which breaks the ' +
       'open connections of that node\'s pods: where that matters, drain each node before its ztunnel is replaced.'
       : `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
+    this.versionNotes();
+  }
+
+  /** What the library renders differently by Istio release, after the upgrade steps. */
+  private versionNotes() {
+    const { out, mesh } = this;
     const notes = versionNotes(mesh.chartMinor);
     if (notes.length > 0) {
       out.p('', `What this library renders differently by Istio release, up to ${mesh.istioVersion}:`, '');
@@ -871,10 +921,10 @@ class ReadmeWriter {
     const { out, mesh } = this;
     out.p('', '## Keeping clusters in sync', '');
     out.p('To apply a later version of this directory and delete the objects it no longer contains, use kubectl\'s ApplySet pruning: it tracks every kind applied ' +
-      `(in a ConfigMap ${code(applySetName(mesh.meshId))} in ${code(ISTIO_SYSTEM_NAMESPACE)}) and deletes only what it applied. ` +
-      `The namespace directory is left out of the set, so the ${code(ISTIO_SYSTEM_NAMESPACE)} namespace, istiod, ${code('cacerts')} and the remote secrets are never pruned:`, '');
+      `(in a ConfigMap ${code(applySetName(mesh.meshId))} in ${code(this.ns)}) and deletes only what it applied. ` +
+      `The namespace directory is left out of the set, so the ${code(this.ns)} namespace, istiod, ${code('cacerts')} and the remote secrets are never pruned:`, '');
     const prune = (ctx: string, fileArgs: string) =>
-      `KUBECTL_APPLYSET=true kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} apply --prune --applyset=configmaps/${applySetName(mesh.meshId)} ${fileArgs}`;
+      `KUBECTL_APPLYSET=true kubectl --context=${ctx} -n ${this.ns} apply --prune --applyset=configmaps/${applySetName(mesh.meshId)} ${fileArgs}`;
     if (this.loops) {
       out.bash([
         'for c in "${CLUSTERS[@]}"; do',
@@ -884,6 +934,7 @@ class ReadmeWriter {
     } else {
       const lines = mesh.clusters.filter((c) => this.extraManifests(c).length > 0)
         .map((c) => prune(this.ctx(c), `-f ${meshObjectsDir(c.name)}/`));
+      if (this.ecp) lines.unshift(prune(this.extCtx(), `-f ${meshObjectsDir(this.ecp.name)}/`));
       if (lines.length > 0) out.bash(lines);
     }
     out.p('', 'A cluster that no longer has mesh objects is not pruned by this; delete what it had with the previous directory\'s files.');
@@ -909,7 +960,7 @@ class ReadmeWriter {
     const isRead = (c: ClusterPlan) => mesh.clusters.some((p) => p.readsApiServersOf.includes(c.name));
     // The charts in the reverse order of their install (ztunnel and istio-cni before istiod in ambient meshes).
     const releases = this.helmStages.map((stage) => HELM_RELEASE_NAMES[stage]).reverse();
-    const controlPlane = (ctx: string) => releases.map((release) => `helm uninstall ${release} -n ${ISTIO_SYSTEM_NAMESPACE} --kube-context ${ctx} --ignore-not-found`);
+    const controlPlane = (ctx: string) => releases.map((release) => `helm uninstall ${release} -n ${this.ns} --kube-context ${ctx} --ignore-not-found`);
     const lines: string[] = [];
     const phase = (list: string, clusters: ClusterPlan[], each: (c: ClusterPlan, ctx: string) => string[]) => {
       if (clusters.length === 0) return;
@@ -928,7 +979,7 @@ class ReadmeWriter {
     phase('REMOTES', this.remotes, (c, ctx) => dir(c, ctx, meshObjectsDir, c.hasMeshObjects));
     phase('PRIMARIES', this.primaries.filter((c) => c.readsApiServersOf.length > 0), (c, ctx) => [
       ...(es ? dir(c, ctx, remoteSecretsDir, true) : []),
-      `kubectl --context=${ctx} -n ${ISTIO_SYSTEM_NAMESPACE} delete secret -l istio/multiCluster=true`,
+      `kubectl --context=${ctx} -n ${this.ns} delete secret -l istio/multiCluster=true`,
     ]);
     // The PushSecrets delete the entries they pushed from the store; the token dies with its Secret.
     if (es) phase('CLUSTERS', mesh.clusters.filter(isRead), (c, ctx) => dir(c, ctx, credentialsDir, true));
@@ -939,7 +990,7 @@ class ReadmeWriter {
       ...(cm ? dir(c, ctx, trustDir, true) : []),
     ]);
     phase('CLUSTERS', mesh.clusters, (_c, ctx) => [
-      `kubectl --context=${ctx} delete namespace ${ISTIO_SYSTEM_NAMESPACE} --ignore-not-found`,
+      `kubectl --context=${ctx} delete namespace ${this.ns} --ignore-not-found`,
       `kubectl --context=${ctx} get crd -o name | { grep '\\.istio\\.io$' || true; } | xargs -r kubectl --context=${ctx} delete`,
     ]);
     out.bash(lines);
@@ -951,6 +1002,301 @@ class ReadmeWriter {
         `${code(`kubectl --context=<context> delete -f ${gatewayApiCrdsUrl(gatewayApiVersion(mesh.chartMinor))}`)}.`);
     }
   }
+  // ---------------------------------------------------------------------------------------------
+  // External control plane: istiod runs in a cluster outside the mesh (docs/design/external-control-plane.md, section 3).
+  // ---------------------------------------------------------------------------------------------
+
+  /** The external cluster's context as a quoted shell word. */
+  private extCtx(): string {
+    return `"${this.ecp!.kubeContext}"`;
+  }
+
+  /** The further remotes: every mesh cluster but the config cluster. */
+  private get furtherRemotes(): ClusterPlan[] {
+    return this.mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+  }
+
+  private renderExternalControlPlane(): string {
+    this.ecpOverview();
+    this.beforeYouBegin();
+    this.ecpNamespaces();
+    this.ecpTrust();
+    this.ecpService();
+    this.ecpConfigInstall();
+    this.ecpKubeconfig();
+    this.ecpIstiod();
+    this.ecpRemoteInstalls();
+    this.ecpRemoteSecrets();
+    this.ecpObjects();
+    if (this.mesh.verification) this.verify();
+    this.traffic();
+    if (this.mesh.verification) this.removeVerification();
+    this.ecpTroubleshooting();
+    this.ecpUpgrade();
+    this.rotation();
+    this.sync();
+    this.ecpUninstall();
+    return this.out.text();
+  }
+
+  private ecpOverview() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    const config = this.config!;
+    out.p(README_MARKER, '');
+    out.p(`# Istio mesh ${code(mesh.meshId)}: ${topologyName(mesh)}`, '');
+    out.p(`Istio ${mesh.istioVersion}, trust domain ${code(mesh.trustDomain)}, ${mesh.clusters.length} clusters, and the external cluster ${code(ecp.name)}, ` +
+      `which runs istiod alone, for all of them, in the namespace ${code(this.ns)} (Istio's namespace in every cluster here). Istio's external control plane is beta.`, '');
+    out.p('| Cluster | Network | Role | East-west gateway |', '| --- | --- | --- | --- |');
+    out.p(`| ${ecp.name} | - | external control plane: runs istiod, reached at ${code(ecp.discoveryAddress)} through istiod-external; not part of the mesh | no |`);
+    for (const c of mesh.clusters) {
+      const role = c.role === ClusterRole.CONFIG
+        ? `config cluster: holds the mesh's Istio configuration, which istiod reads (istiod's cluster ID)${mesh.multiNetwork && c.exposesServices ? '; exposes services to other networks' : ''}`
+        : `remote, served by the istiod of ${ecp.name} at ${code(c.remotePilotAddress!)}`;
+      out.p(`| ${c.name} | ${c.network} | ${role} | ${c.eastWestGateway ? 'yes' : 'no'} |`);
+    }
+    out.p('', '## What is here', '');
+    out.p(`Every directory of objects applies as it is with ${code('kubectl apply -f <dir>/')} (or ${code('-R')}, or ${code('-k')}), and has a ${code('Kustomization')} ` +
+      `file that kustomize reads as it reads ${code('kustomization.yaml')}; ${code('kubectl apply -f')} skips it.`, '');
+    out.p(`- ${code(`${namespaceDir(ecp.name)}/`)}: the ${code(this.ns)} namespace of the external cluster, without labels (istiod is not a workload of the mesh).`);
+    out.p(`- ${code(`${meshObjectsDir(ecp.name)}/`)}: the LoadBalancer Service ${code('istiod-external')} (15012, 15017) that the mesh's clusters reach istiod through.`);
+    out.p(`- ${code(istioOperatorPath(ecp.name))} and ${code(helmIstiodValuesPath(ecp.name))}: the external istiod, for ${code('istioctl install -f')} or Istio's ` +
+      `${code('istiod')} Helm chart (no ${code('base')} chart there: no CRDs and no webhooks in the external cluster).`);
+    out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(this.ns)} namespace with the cluster's network label (and on a remote other than ${code(config.name)}, ` +
+      `the annotation naming ${code(config.name)}, istiod's cluster ID), applied before the control plane.`);
+    out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (east-west gateway and exposed services), applied once istiod runs; ` +
+      'the file names sort in apply order. Clusters without such objects have none.');
+    out.p(`- ${code('install/<cluster>/istio-operator.yaml')}, or ${code(helmBaseValuesPath('<cluster>'))} and ${code('istiod.values.yaml')}: the cluster's Istio ` +
+      `install (the remote profile: no istiod runs in it) for ${code('istioctl install -f')}, or for Istio's ${code('base')} and ${code('istiod')} Helm charts. ` +
+      'Use either istioctl or Helm, not both.');
+    if (mesh.verification) out.p(`- ${code('verify/<cluster>/')}: workloads to check cross-cluster load balancing, apart from the mesh.`);
+    out.p('', 'No file here holds a secret: the CA keys, istiod\'s kubeconfig of the config cluster and the remote secrets are created by the commands below, straight into the clusters.');
+    out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
+      'so keep your own files elsewhere.');
+  }
+
+  private ecpNamespaces() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    this.sections.namespaces = out.heading(`Create the ${this.ns} namespace in every cluster`);
+    out.p(`In the external cluster it holds istiod and its secrets. In the mesh's clusters it carries the network label and, on the remotes, the annotation ` +
+      `${code(`topology.istio.io/controlPlaneClusters: ${this.config!.name}`)}: istiod reads it once, when it attaches the cluster, and patches the ` +
+      'cluster\'s injection webhook only if it is there, so it must exist before the remote\'s secret reaches istiod.', '');
+    out.bash([`kubectl --context=${this.extCtx()} apply -f ${namespaceDir(ecp.name)}/`,
+      ...mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${namespaceDir(c.name)}/`)]);
+  }
+
+  private ecpTrust() {
+    const { out, mesh } = this;
+    const ext = this.ecp!.name;
+    const ctx = this.extCtx();
+    this.sections.trust = out.heading('Configure trust: one root CA, an intermediate CA for the external istiod');
+    out.p(`The external istiod signs the workload certificates of every cluster with the intermediate CA in the ${code('cacerts')} secret of ${code(ext)}, ` +
+      'which it must find when it starts. The clusters of the mesh need none. The root stays outside the clusters, for later intermediates and rotation.', '');
+    const certsDir = `CERTS_DIR=\${CERTS_DIR:-$HOME/istio-certs/${mesh.meshId}}`;
+    if (mesh.trust.mode === TrustMode.OFFLINE_CA) {
+      out.p(`This package's ${code('ca')} command makes them as Istio's ${code('tools/certs')} Makefile does ` +
+        `(RSA 4096 by default; ${code('--key-type ecdsa-p256')} and others are available) and keeps the keys in ${code('CERTS_DIR')}, outside this directory ` +
+        `(it refuses to write inside it). ${code(`--namespace ${this.ns}`)} puts the ${code('cacerts')} Secret into istiod's namespace. Run again, it keeps what exists:`, '');
+      out.bash([certsDir, `npx cdk8s-istio-multicluster ca --dir "$CERTS_DIR" --output-dir . --clusters ${ext} --namespace ${this.ns}`,
+        `kubectl --context=${ctx} apply -f "$CERTS_DIR/${ext}/cacerts.yaml"`]);
+      out.p('', `Keep ${code('$CERTS_DIR')} out of the clusters and out of version control: it holds the root key (${code('root-key.pem')}), ` +
+        `and ${code('cacerts.yaml')} holds the intermediate key.`);
+      return;
+    }
+    out.p(`Create the ${code('cacerts')} secret in ${code(this.ns)} of ${code(ext)} from your own CA: ${code('ca-cert.pem')} and ${code('ca-key.pem')}, ` +
+      `an intermediate CA (a CA certificate whose path length allows it to sign workload certificates, with ${code('keyCertSign')}) and its key; ` +
+      `${code('root-cert.pem')}, the mesh's root; ${code('cert-chain.pem')}, the intermediate then every CA up to the root. With the files in ${code(`$CERTS_DIR/${ext}/`)}:`, '');
+    out.bash([certsDir,
+      `kubectl --context=${ctx} -n ${this.ns} create secret generic cacerts \\`,
+      `  --from-file="$CERTS_DIR/${ext}/ca-cert.pem" --from-file="$CERTS_DIR/${ext}/ca-key.pem" \\`,
+      `  --from-file="$CERTS_DIR/${ext}/root-cert.pem" --from-file="$CERTS_DIR/${ext}/cert-chain.pem"`]);
+  }
+
+  /** The external cluster's istiod-external Service, and its address against the one the clusters were generated with. */
+  private ecpService() {
+    const { out } = this;
+    const ecp = this.ecp!;
+    out.heading(`Expose the external istiod: ${code('istiod-external')}`);
+    out.p(`A LoadBalancer Service in ${code(ecp.name)} on 15012 (xDS and certificates) and 15017 (webhooks), for the istiod pods that come later. ` +
+      `Every cluster of the mesh was generated with ${code(ecp.discoveryAddress)} as istiod's address (a DNS name must resolve to the Service's address); ` +
+      `if the cloud assigns another, fix ${code('externalControlPlane.discoveryAddress')} in the mesh description (or pin it with ${code('loadBalancerIP')}) and synthesize again:`, '');
+    const lines = [`kubectl --context=${this.extCtx()} apply -f ${meshObjectsDir(ecp.name)}/`,
+      `addr=$(lb_address ${this.extCtx()} istiod-external); echo "${ecp.name} istiod-external: $addr"`];
+    if (isIPAddress(ecp.discoveryAddress)) {
+      lines.push(`[ "$addr" = "${ecp.discoveryAddress}" ] || echo "WARNING: the mesh's clusters were generated with ${ecp.discoveryAddress}: fix discoveryAddress or pin loadBalancerIP, and synthesize again" >&2`);
+    }
+    out.bash(lines);
+  }
+
+  private ecpConfigInstall() {
+    const { out } = this;
+    const c = this.config!;
+    out.heading(`Install the config cluster ${code(c.name)}`);
+    out.p(`The remote profile, as for every cluster here, plus what the config cluster alone holds: Istio's CRDs and the ${code('istio')} ConfigMap istiod reads, ` +
+      `the webhooks, and istiod's service account and its permissions, which istiod's kubeconfig of the next step uses. No istiod runs here, so there is nothing ` +
+      'to wait for. The injection webhook fails closed until the external istiod runs: label no namespace for injection before then.', '');
+    this.install(undefined, c);
+    this.remoteChartNote([c]);
+  }
+
+  /** `--server` and `--tls-server-name` of a cluster's kubeconfig for istiod. */
+  private serverFlags(c: ClusterPlan): string {
+    return (c.apiServer !== undefined ? ` --server=${c.apiServer}` : '') + (c.apiServerTlsName !== undefined ? ` --tls-server-name=${c.apiServerTlsName}` : '');
+  }
+
+  private ecpKubeconfig() {
+    const { out } = this;
+    const c = this.config!;
+    const ecp = this.ecp!;
+    out.heading(`Give the external istiod the config cluster: ${code('istio-kubeconfig')}`);
+    out.p(`istiod finds the config cluster through the Secret ${code('istio-kubeconfig')} in ${code(ecp.name)}, a kubeconfig for the service account ${code('istiod')} ` +
+      `that the config cluster's install made. It must exist before istiod starts: without it istiod would quietly take ${code(ecp.name)} for its config cluster. ` +
+      `The label ${code('istio/multiCluster')} is removed, so that istiod does not attach the config cluster a second time as a remote:`, '');
+    out.bash([
+      `istioctl create-remote-secret --context=${this.ctx(c)} --name=${c.name} --type=config --namespace=${this.ns} \\`,
+      `  --service-account=istiod --create-service-account=false${this.serverFlags(c)} | \\`,
+      '  kubectl label --local -f - istio/multiCluster- -o yaml | \\',
+      `  kubectl --context=${this.extCtx()} apply -f -`,
+    ]);
+  }
+
+  private ecpIstiod() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    const ctx = this.extCtx();
+    out.heading(`Install the external istiod in ${code(ecp.name)}`);
+    out.p(`istiod alone: it reads the config cluster through ${code('istio-kubeconfig')}, signs certificates with ${code('cacerts')}, patches the config ` +
+      `cluster's webhooks and writes ${code('istio-ca-root-cert')} there. Use one path; both end once istiod is ready.`, '');
+    const wait = `kubectl --context=${ctx} -n ${this.ns} rollout status deployment/istiod --timeout=5m`;
+    out.p('With istioctl:', '');
+    out.bash([`istioctl install --context=${ctx} -y -f ${istioOperatorPath(ecp.name)}`, wait]);
+    out.p('', 'Or with Helm:', '');
+    out.bash([`helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx} \\`,
+      `  -f ${helmIstiodValuesPath(ecp.name)} --wait`, wait]);
+  }
+
+  private ecpRemoteInstalls() {
+    const { out } = this;
+    for (const c of this.furtherRemotes) {
+      out.heading(`Install the remote ${code(c.name)}`);
+      out.p(`The remote profile installs no istiod: an ${code('istiod')} Service pointing at ${code(c.remotePilotAddress!)} and the injection webhook, ` +
+        `both served by the external istiod.`, '');
+      this.install(undefined, c);
+      this.remoteChartNote([c]);
+    }
+  }
+
+  private ecpRemoteSecrets() {
+    const { out } = this;
+    const remotes = this.furtherRemotes;
+    if (remotes.length === 0) return;
+    this.sections.remoteSecrets = out.heading('Attach the remotes: remote secrets in the external cluster');
+    out.p(`The external istiod reads every remote's API server through a remote secret, a kubeconfig for the remote's ${code('istio-reader-service-account')} ` +
+      `(made by its ${code('base')} chart), which it watches for in its own namespace of ${code(this.ecp!.name)}. Once it holds a remote's secret, it patches ` +
+      'the remote\'s webhooks and serves its proxies:', '');
+    out.bash(remotes.flatMap((c) => [
+      `istioctl create-remote-secret --context=${this.ctx(c)} --name=${c.name} --type=remote --namespace=${this.ns} --create-service-account=false${this.serverFlags(c)} | \\`,
+      `  kubectl --context=${this.extCtx()} apply -f -`,
+    ]));
+  }
+
+  private ecpObjects() {
+    const { out } = this;
+    const withObjects = this.mesh.clusters.filter((c) => this.extraManifests(c).length > 0);
+    if (withObjects.length === 0) return;
+    out.heading('Apply the mesh objects');
+    out.p('The east-west gateways\' pods are injected by the external istiod, so this comes once it runs and holds every remote\'s secret' +
+      (this.mesh.multiNetwork && this.config!.exposesServices
+        ? `. The config cluster's objects also expose the services of the mesh to the other networks (${code('cross-network-gateway')}):` : ':'), '');
+    out.bash(withObjects.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`));
+    this.addressChecks(withObjects);
+  }
+
+  private ecpTroubleshooting() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    const ctx = this.extCtx();
+    const config = this.config!;
+    const istioctl = (args: string) => `istioctl --context=${ctx} --istioNamespace=${this.ns} ${args}`;
+    out.p('', '## Troubleshooting', '');
+    out.p(`istiod runs in ${code(ecp.name)}, namespace ${code(this.ns)}: its log, its secrets and istioctl's questions to it are there. ` +
+      'When cross-cluster calls fail or reach only the local cluster, check in this order:', '');
+    out.p(`1. **istiod reads every cluster.** It lists the clusters it reads; ${code(config.name)}` +
+      (this.furtherRemotes.length > 0 ? ' and every remote' : '') + ` must be there with status ${code('synced')}:`, '');
+    out.bash([istioctl('remote-clusters')]);
+    out.p('', `   Missing ${code(config.name)}: check ${code(`kubectl --context=${ctx} -n ${this.ns} get secret istio-kubeconfig`)} (created before istiod started? ` +
+      `if not, restart istiod: ${code(`kubectl --context=${ctx} -n ${this.ns} rollout restart deployment/istiod`)}). Missing remotes: check the remote secrets ` +
+      `(${code(`kubectl --context=${ctx} -n ${this.ns} get secret -l istio/multiCluster=true`)}) and istiod's log ` +
+      `(${code(`kubectl --context=${ctx} -n ${this.ns} logs deploy/istiod | grep -i cluster`)}); every API server must be reachable from ${code(ecp.name)}.`);
+    out.p('', `2. **Proxies connected, sidecars injected.** Every proxy of the mesh is connected to the external istiod:`, '');
+    out.bash([istioctl('proxy-status')]);
+    out.p('', `   Pods without a sidecar: istiod patches a cluster's injection webhook once it reads the cluster, a remote's only if its namespace named ` +
+      `${code(config.name)} in ${code('topology.istio.io/controlPlaneClusters')} when its secret came (annotated later: restart istiod, as above).`);
+    if (mesh.verification) {
+      out.p('', `3. **Endpoints from every cluster.** The client's proxy must list a helloworld endpoint per cluster${mesh.multiNetwork ? ' (on other networks: the address of that network\'s east-west gateway, port 15443)' : ''}:`, '');
+      out.bash([`istioctl --context=${this.ctx(config)} proxy-config endpoints deploy/${this.client}.sample | grep helloworld`]);
+    }
+    out.p('', `${mesh.verification ? 4 : 3}. **One root of trust.** istiod writes its root to every cluster; the fingerprints must be the same:`, '');
+    out.bash(mesh.clusters.map((c) =>
+      `kubectl --context=${this.ctx(c)} -n ${this.ns} get cm istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}' | openssl x509 -noout -fingerprint -sha256`));
+    out.p('', `${mesh.verification ? 5 : 4}. **Firewalls.** The API server of every cluster, from ${code(ecp.name)}; 15012 (xDS and certificates) and 15017 (webhooks) on ` +
+      `${code(ecp.discoveryAddress)}, from every cluster's pods and API server; ` +
+      (mesh.multiNetwork ? '15443 (cross-network traffic) on every east-west gateway.' : 'pod to pod on all ports, as the clusters share a network.'));
+  }
+
+  private ecpUpgrade() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    out.p('', '## Upgrading Istio', '');
+    out.p(`Set the new ${code('istioVersion')} in the mesh description and synthesize again: the diff of this directory shows what changes in each cluster. ` +
+      'Upgrade one minor release at a time, with the same commands as the install (they are `helm upgrade --install`): the config cluster (its CRDs), ' +
+      'then the external istiod, then the remotes, then apply each cluster\'s objects again and restart workloads so their proxies are replaced:', '');
+    const config = this.config!;
+    out.bash([
+      ...this.installCommands(config.name, this.ctx(config)).helm,
+      `helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${this.extCtx()} \\`,
+      `  -f ${helmIstiodValuesPath(ecp.name)} --wait`,
+      ...this.furtherRemotes.flatMap((c) => this.installCommands(c.name, this.ctx(c)).helm),
+      ...mesh.clusters.filter((c) => c.hasMeshObjects).map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`),
+    ]);
+    out.p('', `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);
+    this.versionNotes();
+  }
+
+  private ecpUninstall() {
+    const { out, mesh } = this;
+    const ecp = this.ecp!;
+    const ext = this.extCtx();
+    const config = this.config!;
+    out.p('', '## Uninstalling', '');
+    out.p('In the reverse order of the install: ' + (config.hasTrafficPolicies ? 'traffic policies, ' : '') +
+      'verification workloads, the mesh objects, the remotes\' secrets and control plane, the external istiod and its Service, the config cluster\'s ' +
+      'control plane, and last the namespaces (the external cluster\'s with its secrets).', '');
+    const helm = (release: string, ctx: string) => `helm uninstall ${release} -n ${this.ns} --kube-context ${ctx} --ignore-not-found`;
+    const controlPlane = (ctx: string) => [helm('istiod', ctx), helm('istio-base', ctx)];
+    const lines: string[] = [];
+    if (config.hasTrafficPolicies) lines.push(`kubectl --context=${this.ctx(config)} delete --ignore-not-found -f ${trafficDir(config.name)}/`);
+    if (mesh.verification) lines.push(...mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} delete -f ${verifyDir(c.name)}/ --ignore-not-found`));
+    for (const c of [...this.furtherRemotes, config]) {
+      if (c.hasMeshObjects) lines.push(`kubectl --context=${this.ctx(c)} delete --ignore-not-found -f ${meshObjectsDir(c.name)}/`);
+    }
+    if (this.furtherRemotes.length > 0) lines.push(`kubectl --context=${ext} -n ${this.ns} delete secret -l istio/multiCluster=true`);
+    for (const c of this.furtherRemotes) lines.push(...controlPlane(this.ctx(c)));
+    lines.push(helm('istiod', ext), `kubectl --context=${ext} delete --ignore-not-found -f ${meshObjectsDir(ecp.name)}/`,
+      `kubectl --context=${ext} -n ${this.ns} delete secret istio-kubeconfig cacerts --ignore-not-found`);
+    lines.push(...controlPlane(this.ctx(config)));
+    lines.push(`kubectl --context=${ext} delete namespace ${this.ns} --ignore-not-found`);
+    for (const c of mesh.clusters) {
+      const ctx = this.ctx(c);
+      lines.push(`kubectl --context=${ctx} delete namespace ${this.ns} --ignore-not-found`,
+        `kubectl --context=${ctx} get crd -o name | { grep '\\.istio\\.io$' || true; } | xargs -r kubectl --context=${ctx} delete`);
+    }
+    out.bash(lines);
+    out.p('', `With istioctl instead of Helm, ${code(`istioctl uninstall --context=<context> --istioNamespace=${this.ns} -y --purge`)} replaces each cluster's ` +
+      `${code('helm uninstall')} commands.`);
+  }
+
 }
 
 /** A bash array of names, several to a line. */

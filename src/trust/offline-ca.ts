@@ -57,6 +57,13 @@ export interface MeshCaOptions {
   readonly overwrite?: boolean;
 
   /**
+   * The namespace of the `cacerts` Secrets (`cacerts.yaml`): istiod's, such as an external
+   * control plane's `external-istiod`.
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+
+  /**
    * The time the certificates are valid from.
    * @default - now
    */
@@ -181,6 +188,10 @@ export async function generateMeshCa(options: MeshCaOptions): Promise<MeshCaResu
   for (const [field, value] of [['rootValidityDays', options.rootValidityDays], ['intermediateValidityDays', options.intermediateValidityDays]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${field} ${value} must be a whole number of days, at least 1`);
   }
+  if (options.namespace !== undefined) {
+    const reason = dns1123LabelProblem(options.namespace);
+    if (reason) problems.push(`namespace "${options.namespace}" ${reason}`);
+  }
   if (problems.length > 0) throw new MeshCaError(`cannot generate the CA: ${problems.join('; ')}`);
   const algorithm = algorithmOf(options.keyType ?? CaKeyType.RSA_4096);
   const now = options.now ?? new Date();
@@ -270,17 +281,17 @@ export async function generateMeshCa(options: MeshCaOptions): Promise<MeshCaResu
       'cert-chain.pem': `${caCert}\n${rootCert}\n`,
     };
     for (const f of CACERTS_FILES) write(`${cluster}/${f}`, files[f], f === 'ca-key.pem');
-    write(`${cluster}/${CACERTS_MANIFEST}`, cacertsSecret(cluster, files), true);
+    write(`${cluster}/${CACERTS_MANIFEST}`, cacertsSecret(cluster, files, options.namespace ?? ISTIO_SYSTEM_NAMESPACE), true);
   }
   return { written, kept };
 }
 
 /** The `cacerts` Secret, as `kubectl create secret generic cacerts --from-file=…` makes it. */
-function cacertsSecret(cluster: string, files: Record<string, string>): string {
+function cacertsSecret(cluster: string, files: Record<string, string>, namespace: string): string {
   return toYaml([{
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'cacerts', namespace: ISTIO_SYSTEM_NAMESPACE },
+    metadata: { name: 'cacerts', namespace },
     type: 'Opaque',
     data: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   }], [`The plug-in CA of cluster ${cluster}: kubectl apply -f this file. It holds the intermediate's private key: never commit it.`]);

@@ -5,6 +5,7 @@ import { CliIo, ExitCode } from '../io';
 interface CaOptions {
   dir?: string;
   clusters?: string;
+  namespace?: string;
   keyType?: string;
   rootDays?: string;
   intermediateDays?: string;
@@ -29,6 +30,7 @@ export function registerCa(program: Command, io: CliIo, done: (code: ExitCode) =
     .option('--key-type <type>', `${KEY_TYPES.join(', ')} (default ${CaKeyType.RSA_4096})`)
     .option('--root-days <n>', 'validity of the root (default 3650)')
     .option('--intermediate-days <n>', 'validity of each intermediate (default 730)')
+    .option('--namespace <ns>', 'the namespace of the cacerts Secrets: istiod\'s (default istio-system)')
     .option('--output-dir <dir>', 'the mesh output directory the CA must stay out of (default dist)')
     .option('--root-only', 'make (or keep) the root alone, for cert-manager\'s CA Issuer')
     .option('--overwrite', 'replace existing keys and certificates')
@@ -57,6 +59,7 @@ async function ca(options: CaOptions, io: CliIo, usage: () => string): Promise<E
     intermediateValidityDays: number(options.intermediateDays),
     outputDirectory: options.outputDir,
     overwrite: options.overwrite === true,
+    namespace: options.namespace,
   });
   for (const f of result.written) io.out(`wrote ${f}\n`);
   for (const f of result.kept) io.out(`kept ${f}\n`);
