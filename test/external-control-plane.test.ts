@@ -11,7 +11,9 @@ import {
   ClusterRole, formatProblem, IstioMulticlusterMesh, MeshSpec, planMesh, renderBaseChartValues, renderIstioOperator, validateMesh,
 } from '../src';
 import { externalIstiodInstallValues, istioInstallValues } from '../src/render/install/istio-values';
+import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
+import { synth } from './support';
 
 /** The second proof: a config cluster alone. */
 const CONFIG_ONLY: MeshSpec = {
@@ -182,4 +184,12 @@ describe('traffic policies', () => {
     const kinds = mesh.directories.find((d) => d.path === 'clusters/cluster1/traffic')!.chart!.toJson().map((o: any) => o.kind);
     expect(kinds).toEqual(['DestinationRule', 'VirtualService']);
   });
+});
+
+describe('the per-cluster facts, as for the seed topologies', () => {
+  it.each([['a config cluster alone', CONFIG_ONLY], ['a config cluster and a further remote on another network', WITH_REMOTE]] as const)(
+    '%s: the clusters agree with each other and with the external istiod', async (_name, spec) => {
+      const { mesh, files } = synth(spec);
+      await expectMeshInvariants(mesh.plan!, files);
+    });
 });
