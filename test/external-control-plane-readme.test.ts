@@ -9,14 +9,10 @@ import { App } from 'cdk8s';
 import { IstioMulticlusterMesh, MeshFile, MeshPlan, MeshSpec, renderReadme, TrustMode, validateMesh } from '../src';
 import { contextOf, executeReadme, expectReadmeOrder } from './readme-order';
 import { formatRun, isCall, ReadmeRun } from './readme-shell';
-import { synth } from './support';
+import { ECP_CONFIG_ONLY, synth } from './support';
 
 /** (a) The config cluster alone. */
-const CONFIG_ONLY: MeshSpec = {
-  istioVersion: '1.30.3',
-  externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: '192.0.2.20' },
-  clusters: [{ name: 'cluster1', network: 'network1' }],
-};
+const CONFIG_ONLY = ECP_CONFIG_ONLY;
 
 /** (b) The config cluster and a remote on another network, with API server addresses for the external cluster. */
 const WITH_REMOTE: MeshSpec = {

@@ -13,14 +13,10 @@ import {
 import { externalIstiodInstallValues, istioInstallValues } from '../src/render/install/istio-values';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
-import { synth } from './support';
+import { ECP_CONFIG_ONLY, synth } from './support';
 
-/** The second proof: a config cluster alone. */
-const CONFIG_ONLY: MeshSpec = {
-  istioVersion: '1.30.3',
-  externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: '192.0.2.20' },
-  clusters: [{ name: 'cluster1', network: 'network1' }],
-};
+/** (a) The config cluster alone. */
+const CONFIG_ONLY = ECP_CONFIG_ONLY;
 
 /** The third proof: a config cluster and a further remote on another network, istiod reached by DNS name. */
 const WITH_REMOTE: MeshSpec = {

@@ -130,3 +130,10 @@ export function guideTopologies(options: MeshOptions = {}): Record<string, MeshS
     }),
   };
 }
+
+/** An external control plane serving its config cluster alone: the smallest mesh of the kind (issue 11's proof). */
+export const ECP_CONFIG_ONLY: MeshSpec = {
+  istioVersion: '1.30.3',
+  externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: '192.0.2.20' },
+  clusters: [{ name: 'cluster1', network: 'network1' }],
+};
