@@ -33,15 +33,27 @@ export function renderPlanText(plan: MeshPlan): string {
       : 'istioctl create-remote-secret'}`,
     `  delivered with: ${list(tools)}`,
   );
+  const ecp = plan.externalControlPlane;
+  if (ecp) {
+    lines.push('', `external control plane ${ecp.name} (not a cluster of the mesh)`,
+      `  runs istiod in ${ecp.namespace}, as the istiod of config cluster ${ecp.configCluster}, reached at ${ecp.discoveryAddress} ` +
+      'through the istiod-external LoadBalancer Service (ports 15012, 15017)',
+      `  reads the config cluster ${ecp.configCluster} through istio-kubeconfig` +
+      (ecp.readsApiServersOf.length > 0 ? `, and the API servers of ${list(ecp.readsApiServersOf)} (their remote secrets)` : ''));
+  }
   for (const cluster of plan.clusters) lines.push('', ...clusterLines(plan, cluster));
-  lines.push('', ...orderLines(plan));
+  // The delivery plan's waves do not cover the external cluster, which only the README installs.
+  lines.push('', ...(ecp ? ['apply order: the numbered steps of README.md, which install the external control plane between the clusters\' charts']
+    : orderLines(plan)));
   return `${lines.join('\n')}\n`;
 }
 
 function clusterLines(plan: MeshPlan, c: ClusterPlan): string[] {
-  const lines = [c.role === ClusterRole.PRIMARY
-    ? `cluster ${c.name}: primary, on network ${c.network}`
-    : `cluster ${c.name}: remote of ${c.controlPlaneCluster}, on network ${c.network}`];
+  const ecp = plan.externalControlPlane;
+  const lines = [c.role === ClusterRole.PRIMARY ? `cluster ${c.name}: primary, on network ${c.network}`
+    : c.role === ClusterRole.CONFIG ? `cluster ${c.name}: config cluster (holds the mesh's configuration), on network ${c.network}`
+      : ecp ? `cluster ${c.name}: remote of the external control plane ${ecp.name} (its cluster ID: ${c.controlPlaneCluster}), on network ${c.network}`
+        : `cluster ${c.name}: remote of ${c.controlPlaneCluster}, on network ${c.network}`];
   if (c.role === ClusterRole.PRIMARY) {
     lines.push(`  control plane: runs istiod, serving ${c.remotes.length > 0 ? `itself and the remotes ${list(c.remotes)}` : 'itself only'}`);
     if (c.istiodExposure === IstiodExposure.LOAD_BALANCER) {
@@ -52,7 +64,7 @@ function clusterLines(plan: MeshPlan, c: ClusterPlan): string[] {
       lines.push('  exposes istiod: no (it serves no remote)');
     }
   } else {
-    lines.push(`  control plane: none; the istiod of ${c.controlPlaneCluster}, reached at ${c.remotePilotAddress}`);
+    lines.push(`  control plane: none; the istiod of ${ecp ? `the external control plane ${ecp.name}` : c.controlPlaneCluster}, reached at ${c.remotePilotAddress}`);
   }
   const gw = c.eastWestGateway;
   lines.push(gw
@@ -63,6 +75,7 @@ function clusterLines(plan: MeshPlan, c: ClusterPlan): string[] {
     ? `  reads the API servers of: ${list(c.readsApiServersOf)} (its remote secrets)`
     : '  reads the API servers of: none');
   if (c.apiServer) lines.push(`  API server, as others reach it: ${c.apiServer}`);
+  if (ecp) return lines;
   lines.push('  steps, in order:');
   const steps = plan.delivery.steps.filter((s) => s.cluster === c.name);
   steps.forEach((s, i) => {
