@@ -78,6 +78,8 @@ export class IstioMulticlusterMesh extends Construct {
     const values = new Map(this.clusters.map((c) => [c.plan.name, c.installValues]));
     if (plan.externalControlPlane) {
       this.externalControlPlane = { ...renderExternalControlPlaneCharts(charts, plan), installValues: externalIstiodInstallValues(plan) };
+      // The delivery tools install the external istiod from the same values as istioctl and Helm.
+      values.set(plan.externalControlPlane.name, this.externalControlPlane.installValues);
     }
     this.directories = [
       ...this.clusters.flatMap((c) => clusterDirectories(plan, c)),

@@ -300,25 +300,32 @@ describe('plan', () => {
     }
   });
 
-  it('prints an external control plane, its config cluster and remotes, and points to the README for the order', () => {
+  it('prints an external control plane, its config cluster and remotes, and the order with istio-kubeconfig between the config cluster and istiod', () => {
     const ecpPlan = planMesh(seedTopologySpecs()['external-control-plane']);
     const ecp = ecpPlan.externalControlPlane!;
     const run = cli(['plan', path.join(examples, 'external-control-plane.yaml')]);
     expect(run.code, run.stderr).toBe(0);
     const sections = run.stdout.trim().split('\n\n');
+    const extSteps = ecpPlan.delivery.steps.filter((s) => s.cluster === ecp.name);
     expect(sections[1].split('\n')).toEqual([
       `external control plane ${ecp.name} (not a cluster of the mesh)`,
       `  runs istiod in ${ecp.namespace}, as the istiod of config cluster ${ecp.configCluster}, reached at ${ecp.discoveryAddress} ` +
       'through the istiod-external LoadBalancer Service (ports 15012, 15017)',
       `  reads the config cluster ${ecp.configCluster} through istio-kubeconfig, and the API servers of ${ecp.readsApiServersOf.join(', ')} (their remote secrets)`,
+      '  steps, in order:',
+      ...extSteps.map((s, i) => `    ${i + 1}. ${s.stage} (wave ${s.wave}${s.after.length > 0 ? `, after ${s.after.map((a) => `${a.cluster}/${a.stage}`).join(', ')}` : ''})`),
     ]);
+    expect(extSteps.map((s) => s.stage)).toEqual(['namespace', 'mesh', 'istiod']);
     const headings = sections.filter((s) => s.startsWith('cluster ')).map((s) => s.split('\n')[0]);
     expect(headings).toEqual(ecpPlan.clusters.map((c) => (c.role === ClusterRole.CONFIG
       ? `cluster ${c.name}: config cluster (holds the mesh's configuration), on network ${c.network}`
       : `cluster ${c.name}: remote of the external control plane ${ecp.name} (its cluster ID: ${ecp.configCluster}), on network ${c.network}`)));
-    // No wave of the delivery plan, which does not install the external cluster.
-    expect(run.stdout).not.toMatch(/wave \d/);
-    expect(sections[sections.length - 1]).toMatch(/^apply order: the numbered steps of README\.md/);
+    // The order: istio-kubeconfig by hand once the config cluster's istiod chart is in, before the external istiod's wave.
+    const order = sections[sections.length - 1].split('\n');
+    const kubeconfig = order.findIndex((l) => l.startsWith('  by hand: istio-kubeconfig'));
+    expect(order[kubeconfig - 1]).toBe('  wave 3: cluster1/istiod');
+    expect(order[kubeconfig]).toContain(`before ${ecp.name}/istiod`);
+    expect(order[kubeconfig + 1]).toBe(`  wave 4: ${ecp.name}/istiod`);
   });
 
   it('prints the plan as JSON with --json', () => {

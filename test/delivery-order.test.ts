@@ -12,7 +12,7 @@ import {
 import { largeMesh } from '../src/examples/large-meshes';
 import { PrecedenceGraph } from './graph';
 import { expectOrder, OrderEvent, requiredOrder } from './order-rules';
-import { EmittedObject, guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
+import { ECP_CONFIG_ONLY, EmittedObject, guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
 
 const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' };
 const withDelivery = (spec: MeshSpec, flux: FluxOptions = {}): MeshSpec =>
@@ -59,10 +59,12 @@ function stageOf(o: EmittedObject): OrderEvent['what'] | 'credentials' | 'remote
 function manualTimes(plan: MeshPlan) {
   const trust = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.TRUST || m.kind === ManualStepKind.ROOT_CA);
   const secrets = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.REMOTE_SECRETS);
+  const configKubeconfig = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.CONFIG_KUBECONFIG);
   return {
     namespace: trust === undefined ? Infinity : trust.afterWave + 0.25,
     cacerts: trust?.kind === ManualStepKind.TRUST ? trust.afterWave + 0.5 : undefined,
     attached: secrets === undefined ? undefined : secrets.afterWave + 0.5,
+    configKubeconfig: configKubeconfig === undefined ? undefined : configKubeconfig.afterWave + 0.5,
     secrets,
   };
 }
@@ -82,7 +84,17 @@ const variants: [string, MeshSpec][] = [
     [`${name}, trust by cert-manager with the root from a store`, { ...spec, trust: FROM_STORE }],
   ]),
   ['an ambient mesh, trust by cert-manager', { ...AMBIENT_MESH, trust: CERT_MANAGER }],
+  // cert-manager and External Secrets are refused with an external control plane.
+  ['an external control plane with its config cluster alone', ECP_CONFIG_ONLY],
+  ['an external control plane with a config cluster and two remotes, one on another network, a DNS name for istiod', {
+    ...ECP_CONFIG_ONLY,
+    externalControlPlane: { ...ECP_CONFIG_ONLY.externalControlPlane!, discoveryAddress: 'istiod.mesh.example.com' },
+    clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+  }],
 ];
+
+/** Every cluster the delivery installs: the mesh's, and an external control plane's. */
+const installedNames = (plan: MeshPlan) => [...plan.clusters.map((c) => c.name), ...(plan.externalControlPlane ? [plan.externalControlPlane.name] : [])];
 
 describe.each(variants)('delivering %s', (_name, spec) => {
   it('with Argo CD, the sync waves keep the install order', () => {
@@ -98,6 +110,10 @@ describe.each(variants)('delivering %s', (_name, spec) => {
     const manual = manualTimes(plan);
     const time = (e: OrderEvent): number | undefined => {
       switch (e.what) {
+        // By hand, after the config cluster's istiod chart; the external istiod's pod waits for it.
+        case 'istio-kubeconfig': return manual.configKubeconfig;
+        // The README has the verification run once the delivery converged.
+        case 'verify': return Infinity;
         case 'namespace': return Math.min(manual.namespace, wave.get(`${e.cluster}/namespace`) ?? Infinity);
         // By hand, or issued by cert-manager in the primary's trust wave.
         case 'cacerts': return manual.cacerts ?? wave.get(`${e.cluster}/cacerts`);
@@ -129,7 +145,7 @@ describe.each(variants)('delivering %s', (_name, spec) => {
     const plan = mesh.plan!;
     const objects = parseObjects(files, (p) => p.startsWith('flux/'));
     // Each cluster's Flux holds its own objects only: nothing it depends on may be elsewhere.
-    for (const c of plan.clusters) {
+    for (const c of installedNames(plan).map((name) => ({ name }))) {
       const own = objects.filter((o) => o.metadata.labels?.[CLUSTER_LABEL] === c.name);
       const names = new Set(own.map((o) => `${o.kind}/${o.metadata.name}`));
       for (const o of own) {
@@ -142,12 +158,23 @@ describe.each(variants)('delivering %s', (_name, spec) => {
 
     const readme = files.find((f) => f.path === 'README.md')!.content;
     const flux = readme.slice(readme.indexOf('## Delivering with Flux'));
+    const ecp = plan.externalControlPlane;
     for (const c of plan.clusters.filter((k) => k.role === ClusterRole.REMOTE)) {
       const start = flux.indexOf(`apply -f flux/clusters/${c.name}/`);
-      const primaryReady = flux.indexOf(`wait kustomization/${plan.meshId}-${c.controlPlaneCluster}-mesh `);
+      // A primary's exposed istiod, or the external istiod itself.
+      const primaryReady = flux.indexOf(ecp ? `wait kustomization/${plan.meshId}-${ecp.name}-control-plane ` : `wait kustomization/${plan.meshId}-${c.controlPlaneCluster}-mesh `);
       expect(start, `${c.name} is started`).toBeGreaterThan(0);
       expect(primaryReady, `${c.controlPlaneCluster}'s mesh objects are awaited`).toBeGreaterThan(0);
       expect(primaryReady).toBeLessThan(start);
+    }
+    if (ecp) {
+      // The external cluster first; the config cluster once istiod-external has its address; istio-kubeconfig once its control plane is ready.
+      const order = [`apply -f flux/clusters/${ecp.name}/`, `wait kustomization/${plan.meshId}-${ecp.name}-mesh `, `apply -f flux/clusters/${ecp.configCluster}/`,
+        '**Then, by hand: `istio-kubeconfig`.** It holds a token of the config cluster, so it is not in Git. Once the config cluster\'s control plane is ready',
+        `wait kustomization/${plan.meshId}-${ecp.configCluster}-control-plane `];
+      const at = order.map((text) => flux.indexOf(text));
+      expect(at.every((i) => i > 0), order.filter((_, i) => at[i] < 0).join(', ')).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
     }
   });
 });
@@ -176,11 +203,13 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   }
   if (byHand) graph.edge('manual/namespace', 'manual/cacerts');
   // A control-plane Kustomization applies its cluster's HelmReleases and waits for them.
-  for (const c of plan.clusters) {
+  const ecp = plan.externalControlPlane;
+  for (const c of installedNames(plan).map((name) => ({ name }))) {
     const ks = byStage.get(`${c.name}/control-plane`)!;
     const releases = objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.labels![CLUSTER_LABEL] === c.name).map(id);
     expect(ks, c.name).toBeDefined();
-    expect(releases.length, c.name).toBeGreaterThanOrEqual(2);
+    // The external cluster installs the istiod chart alone.
+    expect(releases.length, c.name).toBeGreaterThanOrEqual(c.name === ecp?.name ? 1 : 2);
     const applied = objects.find((o) => id(o) === ks)!.spec.path as string;
     expect(applied.endsWith(`/flux/control-planes/${c.name}`), `${ks} applies ${c.name}'s HelmReleases`).toBe(true);
     // Its HelmReleases start once what it depends on is ready; what depends on it waits for them.
@@ -197,7 +226,17 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
     for (const c of plan.clusters) graph.edge(byStage.get(`${c.name}/istiod`)!, 'manual/remote-secrets');
     for (const s of secrets.before) graph.edge('manual/remote-secrets', byStage.get(`${s.cluster}/objects`)!);
   }
+  // istio-kubeconfig, by hand once the config cluster's istiod chart is in; the external istiod waits for it.
+  const configKubeconfig = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.CONFIG_KUBECONFIG);
+  if (configKubeconfig && ecp) {
+    graph.edge(byStage.get(`${ecp.configCluster}/istiod`)!, 'manual/istio-kubeconfig');
+    for (const s of configKubeconfig.before) graph.edge('manual/istio-kubeconfig', byStage.get(`${s.cluster}/${s.stage === 'istiod' ? 'istiod' : s.stage}`)!);
+  }
+  // The README has the verification run once everything is ready.
+  for (const o of objects) if (o.kind === 'Kustomization' || o.kind === 'HelmRelease') graph.edge(id(o), 'manual/verify');
   const node = (e: OrderEvent): string | undefined => {
+    if (e.what === 'istio-kubeconfig') return configKubeconfig ? 'manual/istio-kubeconfig' : undefined;
+    if (e.what === 'verify') return 'manual/verify';
     if (e.what === 'namespace') return byHand ? 'manual/namespace' : byStage.get(`${e.cluster}/namespace`);
     if (e.what === 'cacerts') return byStage.get(`${e.cluster}/cacerts`) ?? (byHand ? 'manual/cacerts' : undefined);
     if (e.what === 'attached') {

@@ -69,11 +69,20 @@ describe('what an external control plane accepts', () => {
   });
 
   it('refuses what it does not generate for an external control plane yet, naming each', () => {
-    const found = problems({
-      ...CONFIG_ONLY, dataPlaneMode: 'ambient', monitoring: {}, trust: { mode: 'CertManager' },
-      delivery: { repository: { url: 'https://git.example.com/m.git', path: 'meshes' }, argoCd: {} },
-    });
-    expect(found.map((p) => p.split(':')[0])).toEqual(['dataPlaneMode', 'trust.mode', 'monitoring', 'delivery.argoCd']);
+    const found = problems({ ...CONFIG_ONLY, dataPlaneMode: 'ambient', monitoring: {}, trust: { mode: 'CertManager' } });
+    expect(found.map((p) => p.split(':')[0])).toEqual(['dataPlaneMode', 'trust.mode', 'monitoring']);
+  });
+
+  it('delivers with Argo CD, Flux (its hub may be the external cluster) and the Sail Operator, addressing the external cluster as any other', () => {
+    const delivery = { repository: { url: 'https://git.example.com/m.git', path: 'meshes' }, argoCd: {}, flux: { hubCluster: 'external' }, sailOperator: true };
+    expect(problems({ ...CONFIG_ONLY, delivery })).toEqual([]);
+    expect(problems({ ...CONFIG_ONLY, delivery: { ...delivery, flux: { hubCluster: 'elsewhere' } } }))
+      .toEqual(['delivery.flux.hubCluster: names "elsewhere", which is not a cluster of this mesh nor its external cluster; name the cluster Flux runs in, or leave it out for a management cluster outside the mesh']);
+    const clash = { ...CONFIG_ONLY, delivery, externalControlPlane: { ...CONFIG_ONLY.externalControlPlane!, delivery: { argoCdClusterName: 'cluster1', fluxKubeConfigSecret: 'x' } } };
+    expect(problems(clash)).toEqual([
+      'cluster "external" (externalControlPlane.delivery.argoCdClusterName): addresses the same Argo CD cluster (name cluster1) as cluster "cluster1": both clusters\' objects would go to one cluster; give each cluster its own registration',
+      'cluster "external" (externalControlPlane.delivery.fluxKubeConfigSecret): is set on the hub cluster, which Flux reconciles without a kubeconfig; remove it, or change delivery.flux.hubCluster',
+    ]);
   });
 });
 
@@ -129,7 +138,9 @@ describe('the plan and the values', () => {
     });
     expect(values.meshConfig).toEqual({ trustDomain: 'cluster.local', rootNamespace: 'external-istiod' });
     expect(values.pilot.env).toEqual({ LOCAL_CLUSTER_SECRET_WATCHER: 'true', SHARED_MESH_CONFIG: 'istio', ISTIOD_CUSTOM_HOST: 'istiod.mesh.example.com' });
-    expect(values.pilot.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/etc/istio/config', '/var/lib/istio/inject']);
+    expect(values.pilot.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/etc/istio/config', '/var/lib/istio/inject', '/var/run/secrets/config-cluster']);
+    // istio-kubeconfig mounted again, not optional: istiod's pod cannot start before the Secret exists.
+    expect(values.pilot.volumes[2]).toEqual({ name: 'config-cluster-kubeconfig', secret: { secretName: 'istio-kubeconfig' } });
     expect(values.pilot).toMatchObject({ autoscaleEnabled: true, autoscaleMin: 2 });
     const operator = renderIstioOperator('external', values, { istiodOnly: true });
     expect(operator.metadata.namespace).toBe('external-istiod');

@@ -8,9 +8,10 @@ import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
 import { topologyName } from '../render/readme';
 
 const MANUAL_STEPS: Record<ManualStepKind, string> = {
-  [ManualStepKind.TRUST]: 'the cacerts Secret of every primary (the ca command makes them)',
+  [ManualStepKind.TRUST]: 'the cacerts Secret of every cluster that runs istiod (the ca command makes them)',
   [ManualStepKind.ROOT_CA]: 'the shared root CA\'s Secret in every primary, for cert-manager\'s Issuer',
   [ManualStepKind.REMOTE_SECRETS]: 'the remote secrets (istioctl create-remote-secret), once every control plane runs',
+  [ManualStepKind.CONFIG_KUBECONFIG]: 'istio-kubeconfig in the external cluster, the external istiod\'s kubeconfig of the config cluster',
 };
 
 const list = (names: readonly string[]) => names.join(', ');
@@ -39,12 +40,11 @@ export function renderPlanText(plan: MeshPlan): string {
       `  runs istiod in ${ecp.namespace}, as the istiod of config cluster ${ecp.configCluster}, reached at ${ecp.discoveryAddress} ` +
       'through the istiod-external LoadBalancer Service (ports 15012, 15017)',
       `  reads the config cluster ${ecp.configCluster} through istio-kubeconfig` +
-      (ecp.readsApiServersOf.length > 0 ? `, and the API servers of ${list(ecp.readsApiServersOf)} (their remote secrets)` : ''));
+      (ecp.readsApiServersOf.length > 0 ? `, and the API servers of ${list(ecp.readsApiServersOf)} (their remote secrets)` : ''),
+      '  steps, in order:', ...stepLines(plan, ecp.name));
   }
   for (const cluster of plan.clusters) lines.push('', ...clusterLines(plan, cluster));
-  // The delivery plan's waves do not cover the external cluster, which only the README installs.
-  lines.push('', ...(ecp ? ['apply order: the numbered steps of README.md, which install the external control plane between the clusters\' charts']
-    : orderLines(plan)));
+  lines.push('', ...orderLines(plan));
   return `${lines.join('\n')}\n`;
 }
 
@@ -75,9 +75,14 @@ function clusterLines(plan: MeshPlan, c: ClusterPlan): string[] {
     ? `  reads the API servers of: ${list(c.readsApiServersOf)} (its remote secrets)`
     : '  reads the API servers of: none');
   if (c.apiServer) lines.push(`  API server, as others reach it: ${c.apiServer}`);
-  if (ecp) return lines;
-  lines.push('  steps, in order:');
-  const steps = plan.delivery.steps.filter((s) => s.cluster === c.name);
+  lines.push('  steps, in order:', ...stepLines(plan, c.name));
+  return lines;
+}
+
+/** A cluster's steps of the delivery plan, in order, with what each waits for. */
+function stepLines(plan: MeshPlan, cluster: string): string[] {
+  const lines: string[] = [];
+  const steps = plan.delivery.steps.filter((s) => s.cluster === cluster);
   steps.forEach((s, i) => {
     const after = s.after.length > 0 ? `, after ${list(s.after.map(stepName))}` : '';
     lines.push(`    ${i + 1}. ${s.stage} (wave ${s.wave}${after})`);

@@ -30,16 +30,16 @@ export const EXAMPLE_REPOSITORY = 'https://git.example.com/platform/istio-meshes
 export const EXAMPLE_ISTIO_VERSION = '1.30.3';
 
 /**
- * Delivery of an example committed as `dist/<name>`: Argo CD, Flux with one Flux in a
- * management cluster (hub mode) and the Sail Operator.
+ * Delivery of an example committed as `dist/<name>`: Argo CD, Flux with one Flux for every
+ * cluster (hub mode; in a management cluster, or in `fluxHubCluster`) and the Sail Operator.
  */
-function exampleDelivery(name: string): Pick<MeshSpec, 'istioVersion' | 'delivery'> {
+function exampleDelivery(name: string, fluxHubCluster?: string): Pick<MeshSpec, 'istioVersion' | 'delivery'> {
   return {
     istioVersion: EXAMPLE_ISTIO_VERSION,
     delivery: {
       repository: { url: EXAMPLE_REPOSITORY, branch: 'main', path: `dist/${name}` },
       argoCd: {},
-      flux: { mode: FluxMode.HUB },
+      flux: { mode: FluxMode.HUB, ...(fluxHubCluster ? { hubCluster: fluxHubCluster } : {}) },
       sailOperator: true,
     },
   };
@@ -137,11 +137,12 @@ export function seedTopologySpecs(): Record<string, MeshSpec> {
       monitoring: {},
     }),
     // Beyond the seeds: Istio's external control plane, serving a config cluster and a remote on
-    // another network. Installed with istioctl or Helm: GitOps delivery does not cover it yet.
+    // another network, delivered from the external cluster, where the one Flux runs.
     'external-control-plane': {
       istioVersion: EXAMPLE_ISTIO_VERSION,
       externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: EXAMPLE_EXTERNAL_ISTIOD_ADDRESS },
       clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }],
+      ...exampleDelivery('external-control-plane', 'external'),
     },
   };
 }

@@ -69,8 +69,9 @@ export function checkDelivery(spec: MeshSpec, clusters: (ClusterSpec | null)[], 
   if (hub !== undefined) {
     if (fluxMode !== FluxMode.HUB) {
       add('delivery.flux.hubCluster', 'is set, but Flux runs in every cluster (mode FluxMode.PER_CLUSTER); remove it, or use FluxMode.HUB');
-    } else if (!clusters.some((c) => c?.name === hub)) {
-      add('delivery.flux.hubCluster', `names "${hub}", which is not a cluster of this mesh; name the cluster Flux runs in, or leave it out for a management cluster outside the mesh`);
+    } else if (!clusters.some((c) => c?.name === hub) && spec.externalControlPlane?.name !== hub) {
+      add('delivery.flux.hubCluster', `names "${hub}", which is not a cluster of this mesh${spec.externalControlPlane ? ' nor its external cluster' : ''}; ` +
+        'name the cluster Flux runs in, or leave it out for a management cluster outside the mesh');
     }
   }
 
@@ -81,18 +82,23 @@ export function checkDelivery(spec: MeshSpec, clusters: (ClusterSpec | null)[], 
 
   const argoDestinations = new Map<string, string>();
   const kubeConfigSecrets = new Map<string, string>();
-  clusters.forEach((c, i) => {
+  // The external cluster of an external control plane is delivered too, and addressed the same way.
+  const ecp = spec.externalControlPlane;
+  const delivered = [
+    ...clusters.map((c, i) => (c === null ? null : { name: c.name, options: c.delivery, field: `clusters[${i}]` })),
+    ...(ecp?.name !== undefined ? [{ name: ecp.name, options: ecp.delivery, field: 'externalControlPlane' }] : []),
+  ];
+  delivered.forEach((c) => {
     if (c === null) return;
-    const at = (field: string) => `clusters[${i}].delivery.${field}`;
-    const options = c.delivery ?? {};
+    const at = (field: string) => `${c.field}.delivery.${field}`;
+    const options = c.options ?? {};
     if ((argoCd || flux) && c.name !== undefined) {
       const longest = longestDeliveryObjectName(spec.meshId ?? DEFAULT_MESH_ID, c.name);
       if (longest.length > 63) {
-        add(`clusters[${i}].name`, `gives Argo CD or Flux objects names of up to ${longest.length} characters ("${longest}"), over the 63 of the labels ` +
+        add(`${c.field}.name`, `gives Argo CD or Flux objects names of up to ${longest.length} characters ("${longest}"), over the 63 of the labels ` +
           'they are written to; shorten the mesh ID or the cluster name', c.name);
       }
     }
-
     if (options.argoCdClusterName !== undefined || options.argoCdServer !== undefined) {
       if (!argoCd) {
         add(at(options.argoCdServer !== undefined ? 'argoCdServer' : 'argoCdClusterName'), 'is set, but the mesh is not delivered with Argo CD; set delivery.argoCd, or remove it', c.name);

@@ -13,7 +13,7 @@ const OWN_CONTROL_PLANE_FIELDS = ['controlPlaneCluster', 'discoveryAddress', 'is
 /**
  * An external control plane: its cluster is not one of the mesh, its config cluster is, its
  * address is one remotes can use, and no cluster of the mesh configures an istiod of its own.
- * What the library does not generate for it yet is refused: ambient mode and GitOps delivery.
+ * What the library does not generate for it yet is refused: cert-manager trust, External Secrets and monitoring.
  */
 export function checkExternalControlPlane(spec: MeshSpec, clusters: Clusters, version: IstioVersion | undefined, add: AddProblem): void {
   const ecp = spec.externalControlPlane;
@@ -69,9 +69,4 @@ export function checkExternalControlPlane(spec: MeshSpec, clusters: Clusters, ve
   if (spec.trust?.mode === TrustMode.CERT_MANAGER) notYet('trust.mode', 'cert-manager trust');
   if (spec.remoteCredentials?.externalSecrets !== undefined) notYet('remoteCredentials.externalSecrets', 'remote credentials through External Secrets');
   if (spec.monitoring !== undefined && spec.monitoring.enabled !== false) notYet('monitoring', 'monitoring');
-  for (const tool of ['argoCd', 'flux', 'sailOperator'] as const) {
-    if (spec.delivery?.[tool] === undefined || spec.delivery[tool] === false) continue;
-    add(`delivery.${tool}`, 'is not generated for an external control plane yet; install it with the generated README ' +
-      '(istioctl or Helm), or leave the external control plane out');
-  }
 }

@@ -360,6 +360,10 @@ export const MESH_SPEC_SCHEMA = {
           "type": "string",
           "description": "The namespace istiod runs in, in the external cluster, and Istio's namespace in every cluster of the mesh.",
           "default": "external-istiod"
+        },
+        "delivery": {
+          "$ref": "#/definitions/ClusterDeliveryOptions",
+          "description": "How Argo CD and a hub Flux address the external cluster, as for a cluster of the mesh."
         }
       },
       "required": [

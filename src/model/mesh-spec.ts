@@ -296,6 +296,12 @@ export interface ExternalControlPlaneSpec {
    * @default 'external-istiod'
    */
   readonly namespace?: string;
+
+  /**
+   * How Argo CD and a hub Flux address the external cluster, as for a cluster of the mesh.
+   * @default - Argo CD by the registered name `name`; Flux through the Secret `<name>-kubeconfig`
+   */
+  readonly delivery?: ClusterDeliveryOptions;
 }
 
 /** The verification client deployed next to helloworld in every cluster. */

@@ -6,7 +6,7 @@ import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
-import { planDelivery } from './delivery-plan';
+import { DeliveredCluster, planDelivery } from './delivery-plan';
 import { monitoringPlan } from './monitoring-plan';
 import type { ClusterPlan, EastWestGatewayPlan, IstiodPlan, LoadBalancerPlan, MeshPlan, TrafficPolicyPlan, TrustPlan } from './mesh-plan';
 
@@ -110,10 +110,24 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: secretStoreKind(spec.remoteCredentials.externalSecrets.secretStore) },
       keyPrefix: spec.remoteCredentials.externalSecrets.keyPrefix ?? 'istio-remote',
     } : undefined,
-    delivery: planDelivery(spec, meshId, istio, planned.map((c) => ({
-      name: c.name, isRemote: c.role === ClusterRole.REMOTE, controlPlaneCluster: c.controlPlaneCluster, hasMeshObjects: c.hasMeshObjects,
-      readsApiServersOf: c.readsApiServersOf, hasTrafficPolicies: c.hasTrafficPolicies, hasMonitoring: c.hasMonitoring, ambient,
-    }))),
+    delivery: planDelivery(spec, meshId, istio, [
+      ...planned.map((c): DeliveredCluster => ({
+        name: c.name,
+        role: c.role,
+        // With an external control plane, every cluster's install waits for the external istiod.
+        controlPlaneCluster: ecp ? ecp.name : c.controlPlaneCluster,
+        hasMeshObjects: c.hasMeshObjects,
+        readsApiServersOf: c.readsApiServersOf,
+        hasTrafficPolicies: c.hasTrafficPolicies,
+        hasMonitoring: c.hasMonitoring,
+        ambient,
+      })),
+      // The external cluster: istiod's namespace, its istiod-external Service and the istiod chart.
+      ...(ecp ? [{
+        name: ecp.name, role: 'external' as const, controlPlaneCluster: ecp.name, hasMeshObjects: true,
+        readsApiServersOf: allNames.filter((n) => n !== ecp.configCluster), hasTrafficPolicies: false, hasMonitoring: false, ambient: false,
+      }] : []),
+    ]),
     values: spec.values,
     meshConfig: spec.meshConfig,
     monitoring: monitoringPlan(spec.monitoring),

@@ -195,3 +195,19 @@ export function planMesh(description: MeshSpec): MeshPlan {
   // Validated and normalized: a plain-data copy with the version written as Helm expects it.
   return derivePlan(spec);
 }
+
+/** A cluster the output installs Istio into, by name and what it is to the mesh. */
+export interface InstalledCluster {
+  readonly name: string;
+  /** `primary`, `remote` or `config` for a cluster of the mesh; `external` for an external control plane's cluster. */
+  readonly role: ClusterRole | 'external';
+}
+
+/**
+ * Every cluster the output installs Istio into: the mesh's, in the order of the description,
+ * then the cluster of an external control plane, which runs istiod for them.
+ */
+export function installedClusters(mesh: MeshPlan): InstalledCluster[] {
+  const ecp = mesh.externalControlPlane;
+  return [...mesh.clusters.map((c) => ({ name: c.name, role: c.role })), ...(ecp ? [{ name: ecp.name, role: 'external' as const }] : [])];
+}

@@ -1,11 +1,10 @@
 import { EAST_WEST_GATEWAY_CLASS } from '../constructs/ambient-east-west-gateway';
-import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
 import { SAIL_CNI_NAMESPACE } from '../constructs/sail/sail-istio-cni';
 import { SAIL_ZTUNNEL_NAMESPACE } from '../constructs/sail/sail-ztunnel';
 import { FluxMode } from '../model/delivery-spec';
 import { DeliveryStage } from '../model/delivery-names';
 import { DataPlaneMode } from '../model/mesh-spec';
-import { ClusterPlan, ClusterRole, MeshPlan } from '../plan/mesh-plan';
+import { ClusterRole, InstalledCluster, installedClusters, MeshPlan } from '../plan/mesh-plan';
 import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
 import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA } from './delivery/argocd';
 import { MESH_LABEL } from './labels';
@@ -18,12 +17,14 @@ export interface KubectlSections {
   readonly trust: string;
   readonly remoteSecrets?: string;
   readonly verify?: string;
+  /** With an external control plane: the section that creates `istio-kubeconfig` in the external cluster. */
+  readonly configKubeconfig?: string;
   /** In an ambient mesh: the section that installs the Gateway API CRDs in every cluster. */
   readonly gatewayApiCrds?: string;
 }
 
 const STAGE_TEXT: Record<DeliveryStage, string> = {
-  [DeliveryStage.NAMESPACE]: 'the istio-system namespace',
+  [DeliveryStage.NAMESPACE]: 'the namespace', // named by the mesh's Istio namespace where it is shown
   [DeliveryStage.TRUST]: 'the intermediate CA (cert-manager)',
   [DeliveryStage.CREDENTIALS]: 'the reader token, published to the store',
   [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets, from the store',
@@ -43,11 +44,13 @@ const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 5).join(
  * Git, what to commit where, the order in which things converge, and how to see that they did.
  */
 export class DeliveryReadme {
-  private readonly byName: Map<string, ClusterPlan>;
+  /** Every cluster the delivery installs: the mesh's, and an external control plane's. */
+  private readonly installed: InstalledCluster[];
 
-  constructor(private readonly out: Lines, private readonly mesh: MeshPlan, private readonly ctx: (c: ClusterPlan) => string,
+  /** `ctx` gives the quoted kubeconfig context of a cluster, by name. */
+  constructor(private readonly out: Lines, private readonly mesh: MeshPlan, private readonly ctx: (cluster: string) => string,
     private readonly sections: KubectlSections) {
-    this.byName = new Map(mesh.clusters.map((c) => [c.name, c]));
+    this.installed = installedClusters(mesh);
   }
 
   public render(): void {
@@ -106,6 +109,12 @@ export class DeliveryReadme {
 
   /** What waits for what across the charts: a remote for its primary, ztunnel for istiod and istio-cni. */
   private orderText(remoteWhat: 'install' | 'charts'): string {
+    const ecp = this.mesh.externalControlPlane;
+    if (ecp) {
+      return `The config cluster's ${remoteWhat} ${remoteWhat === 'install' ? 'waits' : 'wait'} for ${code('istiod-external')} in ${ecp.name}, ` +
+        `the external istiod for the config cluster's charts (and for ${code('istio-kubeconfig')}, below), ` +
+        'and the other clusters\' charts and every mesh object for the external istiod, which serves them';
+    }
     const remotes = this.mesh.clusters.some((c) => c.role === ClusterRole.REMOTE);
     return [
       ...(remotes ? [`A remote's ${remoteWhat} ${remoteWhat === 'install' ? 'waits' : 'wait'} for its primary's exposed istiod, which waits for the primary's control plane`] : []),
@@ -124,7 +133,11 @@ export class DeliveryReadme {
       const stages = [...new Set(steps.map((s) => s.stage))];
       for (const stage of stages) {
         const of = steps.filter((s) => s.stage === stage);
-        this.out.p(`| ${wave} | ${STAGE_TEXT[stage]} | ${list(of.map(label))} |`);
+        // The external cluster's only object is the Service in front of its istiod.
+        const text = stage === DeliveryStage.OBJECTS && of.every((s) => s.cluster === this.mesh.externalControlPlane?.name)
+          ? `${code('istiod-external')}, the external istiod's Service`
+          : stage === DeliveryStage.NAMESPACE ? `the ${this.mesh.istioNamespace} namespace` : STAGE_TEXT[stage];
+        this.out.p(`| ${wave} | ${text} | ${list(of.map(label))} |`);
       }
     }
   }
@@ -142,8 +155,22 @@ export class DeliveryReadme {
     const waiting = manual.before.map((s) => s.cluster);
     this.out.p('', `**Then, by hand: the remote secrets.** They hold API server credentials, so they are not in Git. Once ${waitFor}, ` +
       `run the section "${this.sections.remoteSecrets}" above` +
-      (waiting.length > 0 ? `; until then the east-west gateways of ${list(waiting)} stay unready (their proxies get no configuration from a primary that cannot read their cluster) and the delivery waits for them.`
+      (waiting.length > 0 ? `; until then the east-west gateways of ${list(waiting)} stay unready (their proxies get no configuration from an istiod that cannot read their cluster) and the delivery waits for them.`
         : '; cross-cluster endpoints appear as soon as the primaries hold them.'));
+  }
+
+  /**
+   * With an external control plane: `istio-kubeconfig`, a credential, by hand once the config
+   * cluster's istiod chart made the service account it is for. The external istiod's pod waits for it.
+   */
+  private configKubeconfigText(waitFor: string, waitLines: string[]): void {
+    const manual = this.mesh.delivery.manualSteps.find((m) => m.kind === ManualStepKind.CONFIG_KUBECONFIG);
+    const ecp = this.mesh.externalControlPlane;
+    if (!manual || !ecp || !this.sections.configKubeconfig) return;
+    this.out.p('', `**Then, by hand: ${code('istio-kubeconfig')}.** It holds a token of the config cluster, so it is not in Git. Once ${waitFor}, ` +
+      `run the section "${this.sections.configKubeconfig}" above. Until then the external istiod's pod waits for it (it mounts the Secret as required: ` +
+      `istiod reads it only when it starts), and the delivery waits for istiod. To wait for the config cluster:`, '');
+    this.out.bash(waitLines);
   }
 
   private argoCd() {
@@ -158,10 +185,10 @@ export class DeliveryReadme {
     out.p('**Once, in Argo CD.** Register every cluster under the destination its Applications name, and make Argo CD assess the health of ' +
       'Application resources, which it does not do by default: without it, the root Application would not wait for one wave to be healthy before the next.', '');
     const lines = [`: "\${ARGOCD_CONTEXT:?set ARGOCD_CONTEXT to the kubeconfig context of the cluster Argo CD runs in}"`];
-    for (const c of mesh.clusters) {
+    for (const c of this.installed) {
       const target = mesh.delivery.targets[c.name].argoCd;
-      if ('name' in target) lines.push(`argocd cluster add ${this.ctx(c)} --name ${target.name} --yes`);
-      else if (target.server !== 'https://kubernetes.default.svc') lines.push(`argocd cluster add ${this.ctx(c)} --yes  # must register ${target.server}`);
+      if ('name' in target) lines.push(`argocd cluster add ${this.ctx(c.name)} --name ${target.name} --yes`);
+      else if (target.server !== 'https://kubernetes.default.svc') lines.push(`argocd cluster add ${this.ctx(c.name)} --yes  # must register ${target.server}`);
     }
     lines.push(`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} patch configmap argocd-cm --type merge --patch-file /dev/stdin <<'EOF'`, 'data:',
       `  ${APPLICATION_HEALTH_KEY}: |`, ...APPLICATION_HEALTH_LUA.trimEnd().split('\n').map((l) => `    ${l}`), 'EOF');
@@ -174,12 +201,15 @@ export class DeliveryReadme {
     out.p('', 'The root Application syncs its Applications wave by wave, each wave once every Application of the earlier waves is healthy. ' +
       `${this.orderText('install')}:`, '');
     this.waveTable((s) => s.cluster);
+    const appWait = (names: string[]) => ['for app in \\', ...names.map((n) => `  ${n} \\`), '; do',
+      `  kubectl --context="$ARGOCD_CONTEXT" -n ${ns} wait "application/$app" --for=jsonpath='{.status.health.status}'=Healthy --timeout=20m`, 'done'];
+    const configIstiod = steps.find((s) => s.stage === DeliveryStage.ISTIOD && s.cluster === mesh.externalControlPlane?.configCluster);
+    if (configIstiod) this.configKubeconfigText(`the Application ${code(configIstiod.name)} is healthy`, appWait([configIstiod.name]));
     const istiods = steps.filter((s) => s.stage === DeliveryStage.ISTIOD);
     if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
       this.remoteSecretsText('every istiod Application is healthy');
       out.p('', 'To wait for that:', '');
-      out.bash(['for app in \\', ...istiods.map((s) => `  ${s.name} \\`), '; do',
-        `  kubectl --context="$ARGOCD_CONTEXT" -n ${ns} wait "application/$app" --for=jsonpath='{.status.health.status}'=Healthy --timeout=20m`, 'done']);
+      out.bash(appWait(istiods.map((s) => s.name)));
     } else {
       this.remoteSecretsText('');
     }
@@ -187,7 +217,7 @@ export class DeliveryReadme {
       (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');
     out.bash([`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} get applications -l ${MESH_LABEL}=${mesh.meshId}`]);
     out.p('', 'Istio\'s webhooks are patched by istiod at run time (CA bundles, and the validator\'s failure policy); the chart Applications ignore those fields, so they stay in sync without fighting istiod. ' +
-      `Deleting an Application deletes what it applied, except the namespace Application, which never deletes ${code(ISTIO_SYSTEM_NAMESPACE)}.`);
+      `Deleting an Application deletes what it applied, except the namespace Application, which never deletes ${code(mesh.istioNamespace)}.`);
   }
 
   private flux() {
@@ -196,18 +226,18 @@ export class DeliveryReadme {
     const ns = flux.namespace;
     const hubMode = flux.mode === FluxMode.HUB;
     out.p('', '## Delivering with Flux', '');
-    const targets = mesh.clusters.filter((c) => mesh.delivery.targets[c.name].fluxKubeConfigSecret !== undefined);
+    const targets = this.installed.filter((c) => mesh.delivery.targets[c.name].fluxKubeConfigSecret !== undefined);
     if (hubMode) {
-      const hub = flux.hubCluster ? this.byName.get(flux.hubCluster)! : undefined;
+      const hub = flux.hubCluster ? this.installed.find((c) => c.name === flux.hubCluster)! : undefined;
       out.p(`One Flux, in ${hub ? `the cluster ${code(hub.name)}` : 'a management cluster'} (kubeconfig context ${code('$FLUX_CONTEXT')}), delivers every cluster from Git ` +
         `through a kubeconfig Secret per cluster. Each cluster's steps are Flux Kustomizations and HelmReleases whose ${code('dependsOn')} ` +
         'orders them, within the cluster and across clusters. Relies on Flux 2.3 or later (HelmRelease v2, Kustomization v1).', '');
       out.p('**Once, in the Flux cluster.** Install Flux there (for example with `flux install`), and give it a kubeconfig for every cluster it delivers. ' +
         'Flux cannot run the exec plugins of cloud CLIs, so each must carry a token or client certificate (for example of a service account with cluster-admin):', '');
-      const lines = [hub ? `FLUX_CONTEXT=\${FLUX_CONTEXT:-${this.ctx(hub)}}`
+      const lines = [hub ? `FLUX_CONTEXT=\${FLUX_CONTEXT:-${this.ctx(hub.name)}}`
         : ': "${FLUX_CONTEXT:?set FLUX_CONTEXT to the kubeconfig context of the cluster Flux runs in}"'];
       for (const c of targets) {
-        lines.push(`kubectl config view --minify --flatten --context=${this.ctx(c)} | \\`,
+        lines.push(`kubectl config view --minify --flatten --context=${this.ctx(c.name)} | \\`,
           `  kubectl --context="$FLUX_CONTEXT" -n ${ns} create secret generic ${mesh.delivery.targets[c.name].fluxKubeConfigSecret} --from-file=value=/dev/stdin`);
       }
       out.bash(lines);
@@ -225,7 +255,9 @@ export class DeliveryReadme {
     this.beforeDelivery();
     out.p('', `**Deliver.** ${this.commitText()} Then apply the entry point` + (hubMode
       ? ` to the Flux cluster, once (or point a Kustomization of your Flux bootstrap at ${code(`${FLUX_HUB_DIR}/`)} in this repository):` : ' of each cluster, in this order:'), '');
-    const controlPlanes = (clusters: ClusterPlan[]) => clusters.map((c) => `${mesh.meshId}-${c.name}-control-plane`);
+    const controlPlane = (cluster: string) => `${mesh.meshId}-${cluster}-control-plane`;
+    const controlPlanes = (clusters: { name: string }[]) => clusters.map((c) => controlPlane(c.name));
+    const ecp = mesh.externalControlPlane;
     const wait = (ctx: string, names: string[]) => names.map((n) => `kubectl --context=${ctx} -n ${ns} wait kustomization/${n} --for=condition=Ready --timeout=30m`);
     if (hubMode) {
       out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
@@ -233,39 +265,67 @@ export class DeliveryReadme {
       out.p('', `Flux then applies, in each cluster, the namespace, ${charts}, and the mesh objects, each step once the steps it depends on are ready. ` +
         `${this.orderText('charts')}:`, '');
       this.waveTable((s) => s.cluster, 'Stage');
+      if (ecp) this.configKubeconfigText(`the config cluster's control plane is ready`, wait('"$FLUX_CONTEXT"', [controlPlane(ecp.configCluster)]));
       this.remoteSecretsText('every cluster\'s control plane is ready');
       if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
         out.p('', 'To wait for that:', '');
-        out.bash(wait('"$FLUX_CONTEXT"', controlPlanes(mesh.clusters)));
+        out.bash(wait('"$FLUX_CONTEXT"', controlPlanes(this.installed)));
       }
+    } else if (ecp) {
+      this.fluxPerClusterExternal(wait, controlPlane);
     } else {
       const primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
       const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
-      const start = (c: ClusterPlan) => [`kubectl --context=${this.ctx(c)} apply -f ${fluxClusterDir(c.name)}/`];
+      const start = (c: { name: string }) => [`kubectl --context=${this.ctx(c.name)} apply -f ${fluxClusterDir(c.name)}/`];
       out.bash(primaries.flatMap(start));
       if (remotes.length > 0) {
         out.p('', 'A remote\'s install points at its primary\'s exposed istiod: start the remotes once their primaries\' mesh objects are ready:', '');
-        out.bash([...primaries.filter((c) => c.remotes.length > 0).flatMap((c) => wait(this.ctx(c), [`${mesh.meshId}-${c.name}-mesh`])), ...remotes.flatMap(start)]);
+        out.bash([...primaries.filter((c) => c.remotes.length > 0).flatMap((c) => wait(this.ctx(c.name), [`${mesh.meshId}-${c.name}-mesh`])), ...remotes.flatMap(start)]);
       }
       this.remoteSecretsText('every cluster\'s control plane is ready');
       if (this.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
         out.p('', 'To wait for that:', '');
-        out.bash(mesh.clusters.flatMap((c) => wait(this.ctx(c), controlPlanes([c]))));
+        out.bash(mesh.clusters.flatMap((c) => wait(this.ctx(c.name), controlPlanes([c]))));
       }
       const remoteSecrets = mesh.delivery.steps.filter((s) => s.stage === DeliveryStage.REMOTE_SECRETS);
       if (remoteSecrets.length > 0) {
         // Each cluster's Flux sees only its own cluster, so it cannot wait for another's credentials.
         out.p('', 'Each cluster\'s Flux cannot wait for another cluster: a primary\'s remote-secrets step stays unready until every cluster it reads has ' +
           'published its credentials (once that cluster\'s control plane and credentials steps have run), External Secrets and Flux retrying meanwhile. To wait for it:', '');
-        out.bash(remoteSecrets.flatMap((s) => wait(this.ctx(this.byName.get(s.cluster)!), [s.name])));
+        out.bash(remoteSecrets.flatMap((s) => wait(this.ctx(s.cluster), [s.name])));
       }
     }
     out.p('', `**See that it converged.** Every Kustomization and HelmRelease of the mesh is ${code('Ready')}` +
       (this.sections.verify ? `; then run "${this.sections.verify}" above:` : ':'), '');
     out.bash(hubMode ? [`kubectl --context="$FLUX_CONTEXT" -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`]
-      : mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`));
+      : this.installed.map((c) => `kubectl --context=${this.ctx(c.name)} -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`));
     out.p('', 'HelmReleases keep Flux\'s default of no drift detection, so Flux does not undo what istiod patches into Istio\'s webhooks at run time. ' +
-      `The namespace step never prunes, so removing it never deletes ${code(ISTIO_SYSTEM_NAMESPACE)}.`);
+      `The namespace step never prunes, so removing it never deletes ${code(mesh.istioNamespace)}.`);
+  }
+
+  /**
+   * Per-cluster Flux with an external control plane: each Flux waits only for its own cluster, so
+   * the clusters are started in the external control plane's order, with the manual steps between.
+   */
+  private fluxPerClusterExternal(wait: (ctx: string, names: string[]) => string[], controlPlane: (cluster: string) => string) {
+    const { out, mesh } = this;
+    const ecp = mesh.externalControlPlane!;
+    const start = (cluster: string) => `kubectl --context=${this.ctx(cluster)} apply -f ${fluxClusterDir(cluster)}/`;
+    const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+    out.bash([start(ecp.name)]);
+    out.p('', `Its Flux applies istiod's namespace, ${code('istiod-external')} and istiod, whose pod waits for ${code('istio-kubeconfig')}. ` +
+      `Start the config cluster once ${code('istiod-external')} has its address:`, '');
+    out.bash([...wait(this.ctx(ecp.name), [`${mesh.meshId}-${ecp.name}-mesh`]), start(ecp.configCluster)]);
+    this.configKubeconfigText('the config cluster\'s control plane is ready', wait(this.ctx(ecp.configCluster), [controlPlane(ecp.configCluster)]));
+    if (remotes.length > 0) {
+      out.p('', 'The remotes\' installs point at the external istiod: start them once it is ready:', '');
+      out.bash([...wait(this.ctx(ecp.name), [controlPlane(ecp.name)]), ...remotes.map((c) => start(c.name))]);
+      this.remoteSecretsText('every remote\'s control plane is ready');
+      if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+        out.p('', 'To wait for that:', '');
+        out.bash(remotes.flatMap((c) => wait(this.ctx(c.name), [controlPlane(c.name)])));
+      }
+    }
   }
 
   private sail() {
@@ -278,10 +338,18 @@ export class DeliveryReadme {
       `(version ${code(version)}), with the same values as the istioctl and Helm inputs. Install the Sail Operator in every cluster ` +
       `(a release that lists ${code(version)}), then follow the steps above, replacing each cluster's istioctl or Helm commands with:`, '');
     const waits = ambient ? ['istio/default', 'istiocni/default', 'ztunnel/default'] : ['istio/default'];
-    out.bash(mesh.clusters.flatMap((c) => [
-      `kubectl --context=${this.ctx(c)} apply -f ${sailIstioDir(c.name)}/`,
+    // With an external control plane, in its order: the config cluster, the external istiod, the remotes.
+    const ecp = mesh.externalControlPlane;
+    const order = ecp ? [ecp.configCluster, ecp.name, ...mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE).map((c) => c.name)]
+      : this.installed.map((c) => c.name);
+    out.bash(order.flatMap((c) => [
+      `kubectl --context=${this.ctx(c)} apply -f ${sailIstioDir(c)}/`,
       ...waits.map((r) => `kubectl --context=${this.ctx(c)} wait ${r} --for=condition=Ready --timeout=10m`),
     ]));
+    if (ecp) {
+      out.p('', `The external cluster's ${code('Istio')} has the ${code('empty')} profile: istiod alone, with the values of ${code(`install/${ecp.name}/helm/istiod.values.yaml`)}; ` +
+        `its pod waits for ${code('istio-kubeconfig')}, so create that first, as above.`);
+    }
     if (ambient) {
       out.p('', `As the operator's ambient guides do, istio-cni runs in the namespace ${code(SAIL_CNI_NAMESPACE)} and ztunnel in ${code(SAIL_ZTUNNEL_NAMESPACE)} ` +
         `(both created by these files, not by the operator), and istiod trusts ztunnel there (${code(`pilot.trustedZtunnelNamespace: ${SAIL_ZTUNNEL_NAMESPACE}`)}); ` +

@@ -120,7 +120,7 @@ class ReadmeWriter {
   /** The charts every cluster installs, in the order of the delivery plan. */
   private readonly helmStages: HelmStage[];
   /** The titles of the sections the delivery sections refer to, as numbered. */
-  private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string; gatewayApiCrds?: string } = {};
+  private readonly sections: { namespaces?: string; trust?: string; remoteSecrets?: string; verify?: string; gatewayApiCrds?: string; configKubeconfig?: string } = {};
   /** Istio's namespace in every cluster: `istio-system`, or the external control plane's. */
   private readonly ns: string;
   /** The external control plane: istiod runs in a cluster outside the mesh, which reads the config cluster. */
@@ -165,11 +165,18 @@ class ReadmeWriter {
     this.promotion();
     this.sync();
     this.uninstall();
-    new DeliveryReadme(this.out, this.mesh, (c) => this.ctx(c), {
-      namespaces: this.sections.namespaces!, trust: this.sections.trust!, remoteSecrets: this.sections.remoteSecrets, verify: this.sections.verify,
-      gatewayApiCrds: this.sections.gatewayApiCrds,
-    }).render();
+    this.delivery();
     return this.out.text();
+  }
+
+  /** The sections of the delivery tools, which send users back to the kubectl path's sections for what cannot be in Git. */
+  private delivery() {
+    const byName = new Map(this.mesh.clusters.map((c) => [c.name, c]));
+    const ctx = (cluster: string) => (cluster === this.ecp?.name ? this.extCtx() : this.ctx(byName.get(cluster)!));
+    new DeliveryReadme(this.out, this.mesh, ctx, {
+      namespaces: this.sections.namespaces!, trust: this.sections.trust!, remoteSecrets: this.sections.remoteSecrets, verify: this.sections.verify,
+      gatewayApiCrds: this.sections.gatewayApiCrds, configKubeconfig: this.sections.configKubeconfig,
+    }).render();
   }
 
   /** The context of a cluster as a quoted shell word. */
@@ -1036,6 +1043,7 @@ class ReadmeWriter {
     this.rotation();
     this.sync();
     this.ecpUninstall();
+    this.delivery();
     return this.out.text();
   }
 
@@ -1149,9 +1157,10 @@ class ReadmeWriter {
     const { out } = this;
     const c = this.config!;
     const ecp = this.ecp!;
-    out.heading(`Give the external istiod the config cluster: ${code('istio-kubeconfig')}`);
+    this.sections.configKubeconfig = out.heading(`Give the external istiod the config cluster: ${code('istio-kubeconfig')}`);
     out.p(`istiod finds the config cluster through the Secret ${code('istio-kubeconfig')} in ${code(ecp.name)}, a kubeconfig for the service account ${code('istiod')} ` +
-      `that the config cluster's install made. It must exist before istiod starts: without it istiod would quietly take ${code(ecp.name)} for its config cluster. ` +
+      `that the config cluster's install made. istiod reads it once, when it starts: started without it, istiod would take ${code(ecp.name)} for its config cluster, ` +
+      'so its pod mounts the Secret as required and waits for it. ' +
       `The label ${code('istio/multiCluster')} is removed, so that istiod does not attach the config cluster a second time as a remote:`, '');
     out.bash([
       `istioctl create-remote-secret --context=${this.ctx(c)} --name=${c.name} --type=config --namespace=${this.ns} \\`,
@@ -1225,8 +1234,8 @@ class ReadmeWriter {
     out.p(`1. **istiod reads every cluster.** It lists the clusters it reads; ${code(config.name)}` +
       (this.furtherRemotes.length > 0 ? ' and every remote' : '') + ` must be there with status ${code('synced')}:`, '');
     out.bash([istioctl('remote-clusters')]);
-    out.p('', `   Missing ${code(config.name)}: check ${code(`kubectl --context=${ctx} -n ${this.ns} get secret istio-kubeconfig`)} (created before istiod started? ` +
-      `if not, restart istiod: ${code(`kubectl --context=${ctx} -n ${this.ns} rollout restart deployment/istiod`)}). Missing remotes: check the remote secrets ` +
+    out.p('', `   Missing ${code(config.name)}: check ${code(`kubectl --context=${ctx} -n ${this.ns} get secret istio-kubeconfig`)} (istiod's pod waits in ` +
+      `${code('ContainerCreating')} until it exists; replaced later, restart istiod: ${code(`kubectl --context=${ctx} -n ${this.ns} rollout restart deployment/istiod`)}). Missing remotes: check the remote secrets ` +
       `(${code(`kubectl --context=${ctx} -n ${this.ns} get secret -l istio/multiCluster=true`)}) and istiod's log ` +
       `(${code(`kubectl --context=${ctx} -n ${this.ns} logs deploy/istiod | grep -i cluster`)}); every API server must be reachable from ${code(ecp.name)}.`);
     out.p('', `2. **Proxies connected, sidecars injected.** Every proxy of the mesh is connected to the external istiod:`, '');

@@ -72,7 +72,8 @@ export interface FluxHelmReleaseProps {
   readonly interval?: string;
 
   /**
-   * How many times a failed install or upgrade is retried.
+   * How many times a failed install or upgrade is retried; a negative number retries it without
+   * end, for a release that waits on something done by hand.
    * @default DEFAULT_REMEDIATION_RETRIES
    */
   readonly remediationRetries?: number;
@@ -108,7 +109,7 @@ export class FluxHelmRelease extends Construct {
     const targetNamespace = props.targetNamespace ?? ISTIO_SYSTEM_NAMESPACE;
     const retries = props.remediationRetries ?? DEFAULT_REMEDIATION_RETRIES;
     this.node.addValidation({
-      validate: () => (Number.isInteger(retries) && retries >= 0 ? [] : [`remediationRetries (${retries}) must be a whole number from 0`]),
+      validate: () => (Number.isInteger(retries) ? [] : [`remediationRetries (${retries}) must be a whole number`]),
     });
     this.resource = new HelmRelease(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: props.labels },

@@ -89,6 +89,8 @@ export function renderArgoCd(scope: Construct, mesh: MeshPlan, values: ReadonlyM
       syncWave: step.wave,
       labels: commonLabels(mesh.meshId, step.cluster, 'delivery'),
       destination: mesh.delivery.targets[step.cluster].argoCd,
+      // Istio's namespace: the charts' releases go there (an external control plane's, in every cluster of its mesh).
+      destinationNamespace: mesh.istioNamespace,
       ...stageApplication(mesh, repository, step, clusterValues),
     }));
   }

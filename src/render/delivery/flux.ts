@@ -8,7 +8,7 @@ import { FluxKustomization } from '../../constructs/flux/flux-kustomization';
 import { deliveryObjectName, DeliveryStage, HELM_RELEASE_NAMES, HelmStage } from '../../model/delivery-names';
 import { FluxMode } from '../../model/delivery-spec';
 import { DeliveryStep, FluxPlan, repositoryPathOf, RepositoryPlan, StepRef } from '../../plan/delivery-plan';
-import { ClusterPlan, MeshPlan } from '../../plan/mesh-plan';
+import { InstalledCluster, installedClusters, MeshPlan } from '../../plan/mesh-plan';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
 import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, stepDir } from '../layout';
@@ -48,6 +48,9 @@ const TIMEOUTS = { namespace: '5m', objects: '10m', controlPlane: (charts: numbe
  */
 const RETRY_INTERVAL = '1m';
 
+/** Flux's number of remediation retries that means no limit. */
+const UNLIMITED_RETRIES = -1;
+
 /** The sources every Kustomization and HelmRelease of an entry reads. */
 interface Sources {
   readonly git: FluxGitRepository;
@@ -78,7 +81,7 @@ export function renderFlux(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
   if (flux.mode === FluxMode.HUB) {
     const chart = new ManifestChart(fluxScope, 'Hub');
     const sources = renderer.sources(chart, meshLabels(mesh.meshId, 'delivery'));
-    for (const cluster of mesh.clusters) {
+    for (const cluster of installedClusters(mesh)) {
       const group = new Construct(chart, `Cluster-${cluster.name}`);
       renderer.clusterSteps(group, sources.git, cluster);
       chart.addFile(fluxHubClusterFile(cluster.name), group);
@@ -92,7 +95,7 @@ export function renderFlux(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
         `(kubectl apply -f ${FLUX_HUB_DIR}/), or point a Kustomization of its bootstrap at ${repositoryPathOf(repository, FLUX_HUB_DIR)}`,
     });
   } else {
-    for (const cluster of mesh.clusters) {
+    for (const cluster of installedClusters(mesh)) {
       const chart = new ManifestChart(fluxScope, `Cluster-${cluster.name}`);
       const sources = renderer.sources(chart, commonLabels(mesh.meshId, cluster.name, 'delivery'));
       chart.addFile(FLUX_STEPS_FILE, renderer.clusterSteps(new Construct(chart, 'Steps'), sources.git, cluster));
@@ -107,7 +110,7 @@ export function renderFlux(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
     }
   }
 
-  const controlPlanes = mesh.clusters.map((cluster): OutputDirectory => {
+  const controlPlanes = installedClusters(mesh).map((cluster): OutputDirectory => {
     const clusterValues = values.get(cluster.name);
     if (clusterValues === undefined) throw new Error(`no install values for cluster ${cluster.name}`);
     const chart = new ManifestChart(fluxScope, `ControlPlane-${cluster.name}`);
@@ -158,7 +161,7 @@ class FluxRenderer {
   }
 
   /** A cluster's Kustomizations: its namespace, its control plane and its mesh objects. */
-  public clusterSteps(scope: Construct, git: FluxGitRepository, cluster: ClusterPlan): Construct {
+  public clusterSteps(scope: Construct, git: FluxGitRepository, cluster: InstalledCluster): Construct {
     const steps = this.stepsOf(cluster.name);
     const common = {
       source: git,
@@ -226,12 +229,13 @@ class FluxRenderer {
   }
 
   /** A cluster's HelmReleases, one per chart step (`base`, `istiod`, and in ambient meshes `cni` and `ztunnel`), a file each. */
-  public controlPlane(chart: ManifestChart, charts: FluxHelmRepository, cluster: ClusterPlan, values: IstioInstallValues) {
+  public controlPlane(chart: ManifestChart, charts: FluxHelmRepository, cluster: InstalledCluster, values: IstioInstallValues) {
     const steps = this.stepsOf(cluster.name).charts;
     const releaseOf = new Map<DeliveryStage, string>(steps.map((s) => [s.stage, s.name]));
     const common = {
       repository: charts,
       version: this.version,
+      targetNamespace: this.mesh.istioNamespace,
       interval: this.flux.interval,
       // In hub mode the releases are installed into the cluster through its kubeconfig.
       kubeConfigSecret: this.hub ? this.mesh.delivery.targets[cluster.name].fluxKubeConfigSecret : undefined,
@@ -247,6 +251,8 @@ class FluxRenderer {
         chart: install.chart,
         releaseName: install.releaseName,
         values: install.values,
+        // An external istiod's pod waits for istio-kubeconfig, made by hand: its install times out until then.
+        remediationRetries: cluster.role === 'external' && step.stage === DeliveryStage.ISTIOD ? UNLIMITED_RETRIES : undefined,
         // The plan's order among the cluster's charts (istiod after base, whose CRDs it needs; ztunnel
         // after istiod and istio-cni); what comes before them all is the Kustomization's dependsOn.
         dependsOn: step.after.filter((ref) => ref.cluster === cluster.name && releaseOf.has(ref.stage)).map((ref) => releaseOf.get(ref.stage)!),

@@ -4,7 +4,7 @@ import { SailIstio } from '../../constructs/sail/sail-istio';
 import { SAIL_CNI_NAMESPACE, SailIstioCni } from '../../constructs/sail/sail-istio-cni';
 import { SAIL_ZTUNNEL_NAMESPACE, SailZTunnel } from '../../constructs/sail/sail-ztunnel';
 import { DataPlaneMode } from '../../model/mesh-spec';
-import { MeshPlan } from '../../plan/mesh-plan';
+import { installedClusters, MeshPlan } from '../../plan/mesh-plan';
 import { IstioInstallValues } from '../install/istio-values';
 import { commonLabels } from '../labels';
 import { namespaceDir, sailIstioDir } from '../layout';
@@ -15,6 +15,9 @@ import { OutputDirectory } from '../output-directory';
 export const SAIL_ISTIO_FILE = 'istio.yaml';
 export const SAIL_CNI_FILE = 'istio-cni.yaml';
 export const SAIL_ZTUNNEL_FILE = 'ztunnel.yaml';
+
+/** The profile of an external istiod's `Istio` resource: no values of its own, so that only the install values count. */
+const EXTERNAL_ISTIOD_SAIL_PROFILE = 'empty';
 
 /**
  * The `global` values the `IstioCNI` and `ZTunnel` resources take (sailoperator.io/v1): image
@@ -44,7 +47,7 @@ export function renderSail(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
   const ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
   // Its own scope: the mesh's other renderers own the `Cluster-<name>` ids directly below it.
   const sailScope = new Construct(scope, 'Sail');
-  return mesh.clusters.map((cluster): OutputDirectory => {
+  return installedClusters(mesh).map((cluster): OutputDirectory => {
     const clusterValues = values.get(cluster.name);
     if (clusterValues === undefined) throw new Error(`no install values for cluster ${cluster.name}`);
     const chart = new ManifestChart(sailScope, `Cluster-${cluster.name}`, { labels: commonLabels(mesh.meshId, cluster.name, 'install') });
@@ -52,7 +55,13 @@ export function renderSail(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
     if (ambient) {
       renderAmbient(chart, version, clusterValues);
     } else {
-      chart.addFile(SAIL_ISTIO_FILE, new SailIstio(chart, 'SailIstio', { version, profile, values: helmValues }));
+      chart.addFile(SAIL_ISTIO_FILE, new SailIstio(chart, 'SailIstio', {
+        version,
+        // An external istiod is the istiod chart alone, as istioctl's `empty` profile with pilot installs it.
+        profile: cluster.role === 'external' ? EXTERNAL_ISTIOD_SAIL_PROFILE : profile,
+        namespace: mesh.istioNamespace,
+        values: helmValues,
+      }));
     }
     const dir = sailIstioDir(cluster.name);
     return {

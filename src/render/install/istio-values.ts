@@ -185,6 +185,9 @@ function externallyControlledValues(mesh: MeshPlan, cluster: ClusterPlan, ecp: E
   };
 }
 
+/** The external istiod's volume of `istio-kubeconfig` that, not optional, holds its pod until the Secret exists. */
+const REQUIRED_KUBECONFIG_VOLUME = 'config-cluster-kubeconfig';
+
 /**
  * The install values of an external istiod: the `istiod` chart alone, in the external namespace,
  * with istiod's cluster ID and network those of the config cluster, reading it through the
@@ -219,10 +222,15 @@ export function externalIstiodInstallValues(mesh: MeshPlan): IstioInstallValues 
       volumes: [
         { name: 'config-volume', configMap: { name: 'istio' } },
         { name: 'inject-volume', configMap: { name: 'istio-sidecar-injector' } },
+        // The chart mounts istio-kubeconfig as optional, and istiod reads it once, when it starts:
+        // started before it exists, istiod would serve the external cluster as its config cluster
+        // for good. Mounted again, required, the pod waits for it, whatever applies the chart.
+        { name: REQUIRED_KUBECONFIG_VOLUME, secret: { secretName: 'istio-kubeconfig' } },
       ],
       volumeMounts: [
         { name: 'config-volume', mountPath: '/etc/istio/config' },
         { name: 'inject-volume', mountPath: '/var/lib/istio/inject' },
+        { name: REQUIRED_KUBECONFIG_VOLUME, mountPath: '/var/run/secrets/config-cluster', readOnly: true },
       ],
     },
   };
