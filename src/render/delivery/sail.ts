@@ -32,7 +32,9 @@ export const SAIL_GLOBAL_VALUE_KEYS: Record<'IstioCNI' | 'ZTunnel', readonly str
 /**
  * The Sail Operator's install of every cluster, when the mesh asks for it: one `Istio` resource
  * per cluster, carrying the cluster's install values unchanged, so that the operator installs
- * what istioctl and Helm would. The values' `profile` is the resource's own field.
+ * what istioctl and Helm would. The values' `profile` is the resource's own field. With an
+ * external control plane, the external cluster gets one too (the `empty` profile: istiod alone),
+ * and every resource installs into the external control plane's namespace.
  *
  * In an ambient mesh each cluster also gets an `IstioCNI` and a `ZTunnel`, each in the namespace
  * its CRD defaults to and the operator's ambient guides use (`istio-cni`, `ztunnel`): the
