@@ -8,12 +8,12 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  ClusterRole, formatProblem, IstioMulticlusterMesh, MeshSpec, planMesh, renderBaseChartValues, renderIstioOperator, validateMesh,
+  CLUSTER_LABEL, ClusterRole, formatProblem, ManualStepKind, IstioMulticlusterMesh, MeshSpec, planMesh, renderBaseChartValues, renderIstioOperator, validateMesh,
 } from '../src';
 import { externalIstiodInstallValues, istioInstallValues } from '../src/render/install/istio-values';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
-import { ECP_CONFIG_ONLY, synth } from './support';
+import { ECP_CONFIG_ONLY, parseObjects, synth } from './support';
 
 /** (a) The config cluster alone. */
 const CONFIG_ONLY = ECP_CONFIG_ONLY;
@@ -199,4 +199,51 @@ describe('the per-cluster facts, as for the seed topologies', () => {
       const { mesh, files } = synth(spec);
       await expectMeshInvariants(mesh.plan!, files);
     });
+});
+
+describe('delivering an external control plane with Argo CD, Flux and the Sail Operator', () => {
+  const delivery = { repository: { url: 'https://git.example.com/m.git', path: 'meshes' }, argoCd: {}, flux: {}, sailOperator: true };
+  const { mesh, files } = synth({ ...WITH_REMOTE, delivery });
+  const plan = mesh.plan!;
+  // Every Kubernetes object, not the Helm values files.
+  const objects = parseObjects(files, (p) => p.endsWith('.yaml') && !p.includes('/helm/'));
+  const chartValues = (o: any) => o.spec.source?.helm?.valuesObject ?? o.spec.values;
+
+  it('installs the external istiod with the same values as istioctl and Helm, into external-istiod, the remote profile everywhere else', () => {
+    const external = externalIstiodInstallValues(plan);
+    const apps = objects.filter((o) => o.kind === 'Application' && o.spec.source.chart !== undefined);
+    const releases = objects.filter((o) => o.kind === 'HelmRelease');
+    for (const o of [...apps, ...releases]) {
+      expect(o.spec.destination?.namespace ?? o.spec.targetNamespace, o.metadata.name).toBe('external-istiod');
+    }
+    const extApp = apps.find((o) => o.metadata.name === 'mesh1-external-istiod')!;
+    const extRelease = releases.find((o) => o.metadata.name === 'mesh1-external-istiod')!;
+    expect(chartValues(extApp)).toEqual(external);
+    expect(chartValues(extRelease)).toEqual(external);
+    expect(extApp.spec.destination.name).toBe('external');
+    // Its pod waits for istio-kubeconfig, made by hand: the release retries until then.
+    expect(extRelease.spec.install.remediation.retries).toBe(-1);
+    expect(extRelease.spec.kubeConfig).toEqual({ secretRef: { name: 'external-kubeconfig' } });
+    expect(releases.filter((o) => o.metadata.name !== 'mesh1-external-istiod').every((o) => o.spec.install.remediation.retries > 0)).toBe(true);
+    // No base chart in the external cluster.
+    expect(apps.filter((o) => o.metadata.labels![CLUSTER_LABEL] === 'external').map((o) => o.spec.source.chart)).toEqual(['istiod']);
+    const sail = objects.filter((o) => o.kind === 'Istio');
+    expect(sail.map((o) => [o.metadata.labels![CLUSTER_LABEL], o.spec.profile, o.spec.namespace]).sort()).toEqual([
+      ['cluster1', 'remote', 'external-istiod'], ['cluster2', 'remote', 'external-istiod'], ['external', 'empty', 'external-istiod'],
+    ]);
+    expect(sail.find((o) => o.metadata.labels![CLUSTER_LABEL] === 'external')!.spec.values).toEqual(external);
+  });
+
+  it('puts istio-kubeconfig by hand between the config cluster\'s istiod and the external istiod, and every emitted object validates', () => {
+    const manual = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.CONFIG_KUBECONFIG)!;
+    const wave = (cluster: string, stage: string) => plan.delivery.steps.find((s) => s.cluster === cluster && s.stage === stage)!.wave;
+    expect(manual.afterWave).toBe(wave('cluster1', 'istiod'));
+    expect(manual.before).toEqual([{ cluster: 'external', stage: 'istiod' }]);
+    expect(wave('external', 'istiod')).toBeGreaterThan(manual.afterWave);
+    expect(wave('cluster2', 'istio-base')).toBeGreaterThan(wave('external', 'istiod'));
+    // Every Kubernetes object: kustomize's own Kustomization files are not applied.
+    const applied = objects.filter((o) => !String(o.apiVersion).startsWith('kustomize.config.k8s.io/'));
+    expect(applied.length).toBeGreaterThan(30);
+    for (const { file, ...o } of applied) expect(() => validateObject(o), `${file}: ${o.kind}/${o.metadata.name}`).not.toThrow();
+  });
 });
