@@ -18,7 +18,7 @@ import { readTree } from './support';
 const root = path.join(__dirname, '..');
 const examples = path.join(root, 'examples');
 const EXAMPLES = ['multi-primary', 'multi-primary-multi-network', 'primary-remote', 'primary-remote-multi-network'];
-const COMMANDS = ['synth', 'validate', 'plan', 'diff', 'ca', 'schema'];
+const COMMANDS = ['synth', 'validate', 'plan', 'diff', 'ca', 'remote-secret', 'schema'];
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 let tmp: string;
@@ -72,6 +72,7 @@ describe('help', () => {
       plan: ['--json'],
       diff: ['<before>', '<after>', '--exit-code'],
       ca: ['--dir', '--clusters', '--key-type', '--root-days', '--intermediate-days', '--output-dir', '--root-only', '--overwrite'],
+      'remote-secret': ['--context <context>', '--name <cluster>', '--kubeconfig', '--server', '--tls-server-name', '--namespace', '--apply-to-context'],
       schema: [],
     };
     for (const option of options[command]) expect(help.stdout).toContain(option);

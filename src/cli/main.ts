@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCa } from './commands/ca';
 import { registerDiff } from './commands/diff';
 import { registerPlan } from './commands/plan';
+import { registerRemoteSecret } from './commands/remote-secret';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
@@ -18,7 +19,7 @@ export const PROGRAM_NAME = 'cdk8s-istio-multicluster';
 const EXIT_CODES_HELP = `
 Exit codes:
   0   success
-  1   invalid input: problems in a mesh file, a refused write, refused CA arguments
+  1   invalid input: problems in a mesh file, a refused write, refused CA arguments, a remote secret that could not be made or applied
   2   usage error (unknown command or option, missing argument), or a file that cannot be read or written
   70  internal error, a bug: please report it (${DEBUG_VARIABLE}=1 prints its stack)`;
 
@@ -58,6 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     registerPlan(program, io, done);
     registerDiff(program, io, done);
     registerCa(program, io, done);
+    registerRemoteSecret(program, io, done);
     registerSchema(program, io, done);
     // With no command, commander prints the help on standard error and reports a usage error.
     await program.parseAsync(argv, { from: 'user' });

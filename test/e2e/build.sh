@@ -2,11 +2,12 @@
 # Builds the programs of the e2e tier from the Go module proxy into a cache,
 # skipping every component already there:
 #   kubernetes-<ver>/   kube-apiserver, kube-controller-manager (k8s.io/kubernetes)
-#   harness-<hash>/     kube, the one-cluster supervisor (./harness/cmd/kube)
+#   harness-<hash>/     kube (one cluster) and istiod (pilot-discovery as a local
+#                       process), from ./harness/cmd
 #   istio-<label>/      pilot-discovery (istiod), istioctl, and charts/ (Istio's Helm charts)
 # Needs only Go and the module proxy. Logs go to stderr; stdout gets shell
-# assignments for the callers, so `eval "$(test/e2e/build.sh)"` sets
-# KUBE_BIN_DIR, E2E_KUBE, ISTIO_BIN_DIR and ISTIO_CHARTS.
+# assignments for the callers, so `eval "$(test/e2e/build.sh)"` exports
+# KUBE_BIN_DIR, E2E_HARNESS_BIN, ISTIO_BIN_DIR and ISTIO_CHARTS.
 #
 # Environment:
 #   E2E_CACHE                 cache root (default ~/.cache/cdk8s-istio-multicluster-e2e)
@@ -25,13 +26,13 @@ cache=${E2E_CACHE:-$HOME/.cache/cdk8s-istio-multicluster-e2e}
 ISTIO_MODULE_VERSION=${E2E_ISTIO_MODULE_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}
 ISTIO_LABEL=${E2E_ISTIO_LABEL:-1.31-eed52ebb66ad}
 
-# The Kubernetes release is the one harness/go.mod requires, so the staging
-# modules it replaces there always match the binaries built here.
-K8S_VERSION=$(cd "$harness" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
-
 # Builds are static and reproducible-ish; GOWORK/GOFLAGS from the caller's
 # environment must not change what a cache entry holds.
 export CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false"
+
+# The Kubernetes release is the one harness/go.mod requires, so the staging
+# modules it replaces there always match the binaries built here.
+K8S_VERSION=$(cd "$harness" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
 
@@ -71,7 +72,7 @@ build_kubernetes() {
 }
 
 build_harness() {
-	(cd "$harness" && go build -trimpath -o "$out/" ./cmd/kube)
+	(cd "$harness" && go build -trimpath -o "$out/" ./cmd/...)
 }
 
 build_istio() {
@@ -100,11 +101,13 @@ istio_dir=$cache/istio-$ISTIO_LABEL
 
 build_into "$kube_dir" build_kubernetes
 build_into "$harness_dir" build_harness
+# Each change of the harness sources makes a new entry: drop the others.
+find "$cache" -maxdepth 1 -name 'harness-*' ! -name "harness-$harness_hash" ! -name '*.tmp.*' -exec rm -rf {} +
 build_into "$istio_dir" build_istio
 
 cat <<EOF
-KUBE_BIN_DIR=$kube_dir
-E2E_KUBE=$harness_dir/kube
-ISTIO_BIN_DIR=$istio_dir
-ISTIO_CHARTS=$istio_dir/charts
+export KUBE_BIN_DIR=$kube_dir
+export E2E_HARNESS_BIN=$harness_dir
+export ISTIO_BIN_DIR=$istio_dir
+export ISTIO_CHARTS=$istio_dir/charts
 EOF

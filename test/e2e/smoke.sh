@@ -57,7 +57,7 @@ step() { printf '\n== %s\n' "$*"; }
 # JSON line it prints once the cluster is ready.
 start_cluster() {
 	local name=$1
-	"$E2E_KUBE" -name "$name" -bin-dir "$KUBE_BIN_DIR" -dir "$work/$name" \
+	"$E2E_HARNESS_BIN/kube" -name "$name" -bin-dir "$KUBE_BIN_DIR" -dir "$work/$name" \
 		>"$work/$name.out" 2>"$work/$name.err" &
 	pids+=($!)
 }
@@ -155,20 +155,21 @@ echo "remote secret: $(wc -c <"$work/remote-secret.yaml") bytes"
 
 if [[ ${E2E_ISTIOD:-0} == 1 ]]; then
 	step "cluster2: istiod as a local process"
-	"$here/istiod.sh" "$k2" "$work/istiod" &
+	# The mesh config istiod reads, as the istio-discovery chart would create it.
+	kubectl --kubeconfig "$k2" -n istio-system create configmap istio \
+		--from-literal=mesh='trustDomain: cluster.local' --from-literal=meshNetworks='networks: {}'
+	"$E2E_HARNESS_BIN/istiod" -kubeconfig "$k2" -dir "$work/istiod" -cluster-id cluster2 \
+		>"$work/istiod.out" 2>"$work/istiod.err" &
 	pids+=($!)
-	for _ in $(seq 1 600); do
-		[[ -s $work/istiod/ports ]] && break
+	for _ in $(seq 1 1800); do
+		[[ -s $work/istiod.out ]] && break
+		kill -0 "${pids[2]}" 2>/dev/null || { cat "$work/istiod.err" >&2; exit 1; }
 		sleep 0.1
 	done
-	# shellcheck disable=SC1091
-	source "$work/istiod/ports"
-	for _ in $(seq 1 600); do
-		curl -fsS "http://127.0.0.1:$ISTIOD_READY_PORT/ready" >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-	curl -fsS "http://127.0.0.1:$ISTIOD_READY_PORT/ready" && echo "istiod ready"
-	curl -fsS "http://127.0.0.1:$ISTIOD_HTTP_PORT/debug/registryz" | head -c 300; echo
+	cat "$work/istiod.out"
+	http=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["http"])' <"$work/istiod.out")
+	curl -fsS "http://$http/ready" && echo "istiod /ready: 200"
+	curl -fsS "http://$http/debug/registryz" | head -c 400; echo
 	echo "istiod RSS: $(rss_mb "${pids[2]}") MiB"
 fi
 

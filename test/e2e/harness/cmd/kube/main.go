@@ -21,9 +21,9 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -55,7 +55,6 @@ type options struct {
 	binDir      string
 	keep        bool
 	serviceCIDR string
-	serviceIP   string
 	issuer      string
 	verbosity   int
 	timeout     time.Duration
@@ -68,7 +67,6 @@ func main() {
 	flag.StringVar(&o.binDir, "bin-dir", os.Getenv("KUBE_BIN_DIR"), "directory holding kube-apiserver and kube-controller-manager (default $KUBE_BIN_DIR)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the state directory on exit (a -dir given is always kept)")
 	flag.StringVar(&o.serviceCIDR, "service-cidr", "10.96.0.0/16", "service IP range; only allocated from, never routed")
-	flag.StringVar(&o.serviceIP, "service-ip", "10.96.0.1", "first IP of -service-cidr, put in the serving certificate")
 	flag.StringVar(&o.issuer, "issuer", "https://kubernetes.default.svc.cluster.local", "service-account token issuer")
 	flag.IntVar(&o.verbosity, "v", 1, "klog verbosity of the Kubernetes components")
 	flag.DurationVar(&o.timeout, "timeout", 3*time.Minute, "how long to wait for the cluster to become ready")
@@ -97,12 +95,26 @@ func run(o options) (err error) {
 	} else if err = os.MkdirAll(o.dir, 0o700); err != nil {
 		return err
 	}
+	// The components run in o.dir and are given paths below it.
+	if o.dir, err = filepath.Abs(o.dir); err != nil {
+		return err
+	}
+	if o.binDir, err = filepath.Abs(o.binDir); err != nil {
+		return err
+	}
 
 	// Stop on a signal at any stage, including while waiting for readiness.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	p, err := makePKI(filepath.Join(o.dir, "pki"), net.ParseIP(o.serviceIP))
+	// The apiserver gives its own Service the range's first address, and
+	// clients inside a real cluster would reach it there: put it in the cert.
+	prefix, err := netip.ParsePrefix(o.serviceCIDR)
+	if err != nil {
+		return fmt.Errorf("-service-cidr: %w", err)
+	}
+	serviceIP := net.IP(prefix.Masked().Addr().Next().AsSlice())
+	p, err := makePKI(filepath.Join(o.dir, "pki"), serviceIP)
 	if err != nil {
 		return fmt.Errorf("pki: %w", err)
 	}
@@ -240,7 +252,9 @@ func startEtcd(dir string) (*embed.Etcd, error) {
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 	// The data is thrown away after the test: durability buys nothing.
 	cfg.UnsafeNoFsync = true
-	cfg.LogLevel = "warn"
+	// At "warn" etcd logs every request it finds slow, which on a busy CI
+	// machine is most of them.
+	cfg.LogLevel = "error"
 	cfg.LogOutputs = []string{dir + ".log"}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err

@@ -33,8 +33,8 @@ type pki struct {
 
 // issued is a certificate and its key, both PEM-encoded.
 type issued struct {
-	cert *x509.Certificate
-	key  crypto.Signer
+	cert            *x509.Certificate
+	key             crypto.Signer
 	certPEM, keyPEM []byte
 }
 
