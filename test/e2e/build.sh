@@ -92,7 +92,7 @@ build_istio() {
 	printf '%s\n' "istio.io/istio@$ISTIO_MODULE_VERSION" >"$out/SOURCE"
 }
 
-harness_hash=$(cd "$harness" && find go.mod go.sum cmd -type f \( -name '*.go' -o -name 'go.*' \) -print0 |
+harness_hash=$(cd "$harness" && find go.mod go.sum cmd internal -type f \( -name '*.go' -o -name 'go.*' \) -print0 |
 	sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
 
 kube_dir=$cache/kubernetes-$K8S_VERSION

