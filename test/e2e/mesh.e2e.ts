@@ -305,3 +305,31 @@ describe.each<[string, Breakage, (i: Installed) => Promise<void>]>([
     await expect(check(installed)).rejects.toThrow(/not within/);
   });
 });
+
+describe('a mesh output applied out of order', () => {
+  afterAll(stopAll);
+
+  it('is refused by the API server: the mesh objects before Istio\'s CRDs (the base chart)', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-order-'));
+    try {
+      const { mesh, files } = synth({ ...guideTopologies()['multi-primary-multi-network'], istioVersion: ISTIO_VERSION });
+      const c = mesh.plan!.clusters[0];
+      const dir = path.join(work, 'mesh');
+      for (const f of files) {
+        mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+        writeFileSync(path.join(dir, f.path), f.content);
+      }
+      const cluster = await startCluster(c.name, work);
+      await kubectl(cluster, ['apply', '-f', path.join(dir, 'clusters', c.name, 'namespace')]);
+      // The cross-network Gateway is an Istio object: without the base chart's CRDs there is no such kind.
+      await expect(kubectl(cluster, ['apply', '-f', path.join(dir, 'clusters', c.name, 'mesh')])).rejects.toThrow(/no matches for kind "Gateway"/);
+      // In the README's order it is accepted.
+      await run(tools.helm, ['install', 'istio-base', path.join(tools.charts, CHART_DIRS.base), '-n', 'istio-system', '--kubeconfig', cluster.kubeconfig,
+        '-f', path.join(dir, 'install', c.name, 'helm', 'base.values.yaml')]);
+      await eventually('Istio\'s CRDs are served', async () => (await kubectl(cluster, ['apply', '-f', path.join(dir, 'clusters', c.name, 'mesh')])).stdout);
+    } finally {
+      await stopAll();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
