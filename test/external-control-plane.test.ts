@@ -241,6 +241,9 @@ describe('delivering an external control plane with Argo CD, Flux and the Sail O
     expect(manual.before).toEqual([{ cluster: 'external', stage: 'istiod' }]);
     expect(wave('external', 'istiod')).toBeGreaterThan(manual.afterWave);
     expect(wave('cluster2', 'istio-base')).toBeGreaterThan(wave('external', 'istiod'));
+    // The README's overview names the delivery directories, as for every other mesh.
+    const readme = files.find((f) => f.path === 'README.md')!.content;
+    for (const dir of ['install/<cluster>/sail/', 'argocd/', 'flux/']) expect(readme).toContain(`- \`${dir}\`: `);
     // Every Kubernetes object: kustomize's own Kustomization files are not applied.
     const applied = objects.filter((o) => !String(o.apiVersion).startsWith('kustomize.config.k8s.io/'));
     expect(applied.length).toBeGreaterThan(30);

@@ -216,12 +216,22 @@ class ReadmeWriter {
     const values = this.helmStages.map((stage, i) => code(i === 0 ? HELM_VALUES[stage]('<cluster>') : HELM_VALUES[stage]('<cluster>').split('/').pop()!));
     out.p(`- ${andList(values)}: the same install as values for Istio's ${andList(this.helmStages.map((stage) => code(HELM_CHART_NAMES[stage])))} Helm charts. ` +
       'Use either istioctl or Helm, not both.');
+    this.deliveryAndVerifyDirectories();
+    out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
+    this.replacedAsAWhole();
+  }
+
+  /** The overview's lines for the Sail, Argo CD and Flux output and the verification workloads, where the mesh has them. */
+  private deliveryAndVerifyDirectories() {
+    const { out, mesh } = this;
     if (mesh.delivery.sailVersion) out.p(`- ${code('install/<cluster>/sail/')}: the same install as the Sail Operator's ${code('Istio')} resource.`);
     if (mesh.delivery.argoCd) out.p(`- ${code('argocd/')}: Argo CD Applications that deliver every cluster from Git in order (see "Delivering with Argo CD").`);
     if (mesh.delivery.flux) out.p(`- ${code('flux/')}: Flux sources, HelmReleases and Kustomizations that deliver every cluster from Git in order (see "Delivering with Flux").`);
     if (mesh.verification) out.p(`- ${code('verify/<cluster>/')}: workloads to check cross-cluster load balancing, apart from the mesh.`);
-    out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
-    out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
+  }
+
+  private replacedAsAWhole() {
+    this.out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
       'so keep your own files elsewhere.');
   }
 
@@ -1077,10 +1087,9 @@ class ReadmeWriter {
     out.p(`- ${code('install/<cluster>/istio-operator.yaml')}, or ${code(helmBaseValuesPath('<cluster>'))} and ${code('istiod.values.yaml')}: the cluster's Istio ` +
       `install (the remote profile: no istiod runs in it) for ${code('istioctl install -f')}, or for Istio's ${code('base')} and ${code('istiod')} Helm charts. ` +
       'Use either istioctl or Helm, not both.');
-    if (mesh.verification) out.p(`- ${code('verify/<cluster>/')}: workloads to check cross-cluster load balancing, apart from the mesh.`);
+    this.deliveryAndVerifyDirectories();
     out.p('', 'No file here holds a secret: the CA keys, istiod\'s kubeconfig of the config cluster and the remote secrets are created by the commands below, straight into the clusters.');
-    out.p('', 'This directory is replaced as a whole each time the mesh is synthesized. Synthesis refuses to run while it holds files it did not generate, ' +
-      'so keep your own files elsewhere.');
+    this.replacedAsAWhole();
   }
 
   private ecpNamespaces() {
