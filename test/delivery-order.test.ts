@@ -230,7 +230,7 @@ function fluxGraph(plan: MeshPlan, objects: EmittedObject[]) {
   const configKubeconfig = plan.delivery.manualSteps.find((m) => m.kind === ManualStepKind.CONFIG_KUBECONFIG);
   if (configKubeconfig && ecp) {
     graph.edge(byStage.get(`${ecp.configCluster}/istiod`)!, 'manual/istio-kubeconfig');
-    for (const s of configKubeconfig.before) graph.edge('manual/istio-kubeconfig', byStage.get(`${s.cluster}/${s.stage === 'istiod' ? 'istiod' : s.stage}`)!);
+    for (const s of configKubeconfig.before) graph.edge('manual/istio-kubeconfig', byStage.get(`${s.cluster}/${s.stage}`)!);
   }
   // The README has the verification run once everything is ready.
   for (const o of objects) if (o.kind === 'Kustomization' || o.kind === 'HelmRelease') graph.edge(id(o), 'manual/verify');

@@ -44,6 +44,8 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
   const remotesOf = (primary: string) => remotesByPrimary.get(primary) ?? [];
   const allNames = spec.clusters.map((c) => c.name);
   const ecp = spec.externalControlPlane;
+  // The external istiod reads the config cluster through istio-kubeconfig, the others through remote secrets.
+  const readByExternalIstiod = ecp ? allNames.filter((n) => n !== ecp.configCluster) : [];
   const dataPlaneMode = spec.dataPlaneMode ?? DataPlaneMode.SIDECAR;
   const ambient = dataPlaneMode === DataPlaneMode.AMBIENT;
 
@@ -97,7 +99,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       discoveryAddress: ecp.discoveryAddress,
       istiodLoadBalancer: loadBalancerPlan(ecp.istiodLoadBalancer),
       istiod: ecp.istiod ? istiodPlan(ecp.istiod) : undefined,
-      readsApiServersOf: allNames.filter((n) => n !== ecp.configCluster),
+      readsApiServersOf: readByExternalIstiod,
     } : undefined,
     chartMinor: isNewerThanKnown(istio) ? NEWEST_KNOWN_ISTIO_MINOR : istio.minor,
     multiNetwork,
@@ -125,7 +127,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       // The external cluster: istiod's namespace, its istiod-external Service and the istiod chart.
       ...(ecp ? [{
         name: ecp.name, role: 'external' as const, controlPlaneCluster: ecp.name, hasMeshObjects: true,
-        readsApiServersOf: allNames.filter((n) => n !== ecp.configCluster), hasTrafficPolicies: false, hasMonitoring: false, ambient: false,
+        readsApiServersOf: readByExternalIstiod, hasTrafficPolicies: false, hasMonitoring: false, ambient: false,
       }] : []),
     ]),
     values: spec.values,

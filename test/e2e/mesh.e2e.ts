@@ -85,15 +85,20 @@ interface Breakage {
   readonly unlabelGateways?: boolean;
 }
 
-/** Installs a mesh's output on fresh clusters, in the generated README's order, and starts istiod for every primary. */
-async function install(spec: MeshSpec, work: string, breakage: Breakage = {}): Promise<Installed> {
+/** Writes a mesh's output, at the tier's Istio release, below `work`. */
+function writeMesh(spec: MeshSpec, work: string): { plan: MeshPlan; dir: string } {
   const { mesh, files } = synth({ ...spec, istioVersion: ISTIO_VERSION });
-  const plan = mesh.plan!;
   const dir = path.join(work, 'mesh');
   for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.content);
   }
+  return { plan: mesh.plan!, dir };
+}
+
+/** Installs a mesh's output on fresh clusters, in the generated README's order, and starts istiod for every primary. */
+async function install(spec: MeshSpec, work: string, breakage: Breakage = {}): Promise<Installed> {
+  const { plan, dir } = writeMesh(spec, work);
   const ns = plan.istioNamespace;
   const started = await Promise.all(plan.clusters.map((c) => startCluster(c.name, work)));
   const clusters = new Map(started.map((c) => [c.name, c]));
@@ -312,13 +317,8 @@ describe('a mesh output applied out of order', () => {
   it('is refused by the API server: the mesh objects before Istio\'s CRDs (the base chart)', async () => {
     const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-order-'));
     try {
-      const { mesh, files } = synth({ ...guideTopologies()['multi-primary-multi-network'], istioVersion: ISTIO_VERSION });
-      const c = mesh.plan!.clusters[0];
-      const dir = path.join(work, 'mesh');
-      for (const f of files) {
-        mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-        writeFileSync(path.join(dir, f.path), f.content);
-      }
+      const { plan, dir } = writeMesh(guideTopologies()['multi-primary-multi-network'], work);
+      const c = plan.clusters[0];
       const cluster = await startCluster(c.name, work);
       await kubectl(cluster, ['apply', '-f', path.join(dir, 'clusters', c.name, 'namespace')]);
       // The cross-network Gateway is an Istio object: without the base chart's CRDs there is no such kind.

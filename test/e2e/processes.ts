@@ -5,7 +5,7 @@
  * or reuses them (`build.sh`) and exports their paths.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** A program the tier needs, from the environment `run.sh` sets. */
@@ -144,5 +144,3 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
-
-export const readText = (file: string) => readFileSync(file, 'utf8');

@@ -129,10 +129,14 @@ export function renderFlux(scope: Construct, mesh: MeshPlan, values: ReadonlyMap
 class FluxRenderer {
   private readonly hub: boolean;
   private readonly version: string;
+  /** The steps that wait for something done by hand during the delivery (`cluster/stage`). */
+  private readonly waitForHand: Set<string>;
 
   constructor(private readonly mesh: MeshPlan, private readonly flux: FluxPlan, private readonly repository: RepositoryPlan) {
     this.hub = flux.mode === FluxMode.HUB;
     this.version = fluxChartVersion(mesh);
+    // What is done before the delivery starts (afterWave -1) is there before any release installs.
+    this.waitForHand = new Set(mesh.delivery.manualSteps.filter((m) => m.afterWave >= 0).flatMap((m) => m.before).map((r) => `${r.cluster}/${r.stage}`));
   }
 
   /** The Git repository and Istio's chart repository, in the sources' file of `chart`. */
@@ -251,8 +255,9 @@ class FluxRenderer {
         chart: install.chart,
         releaseName: install.releaseName,
         values: install.values,
-        // An external istiod's pod waits for istio-kubeconfig, made by hand: its install times out until then.
-        remediationRetries: cluster.role === 'external' && step.stage === DeliveryStage.ISTIOD ? UNLIMITED_RETRIES : undefined,
+        // A release that waits for a step done by hand (an external istiod's pod for istio-kubeconfig)
+        // times out until it is done: it is retried until then, not given up after a few tries.
+        remediationRetries: this.waitForHand.has(`${cluster.name}/${step.stage}`) ? UNLIMITED_RETRIES : undefined,
         // The plan's order among the cluster's charts (istiod after base, whose CRDs it needs; ztunnel
         // after istiod and istio-cni); what comes before them all is the Kustomization's dependsOn.
         dependsOn: step.after.filter((ref) => ref.cluster === cluster.name && releaseOf.has(ref.stage)).map((ref) => releaseOf.get(ref.stage)!),
