@@ -24,7 +24,7 @@ import { Command } from 'commander';
 import { ISTIO_SYSTEM_NAMESPACE } from '../../constructs/istio-names';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../model/formats';
 import {
-  ISTIO_READER_SERVICE_ACCOUNT, istioRemoteSecret, IstioRemoteSecret, readerTokenSecretName, SERVICE_ACCOUNT_NAME_ANNOTATION,
+  ISTIO_READER_SERVICE_ACCOUNT, istioRemoteSecret, IstioRemoteSecret, readerTokenSecret, readerTokenSecretName, SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY,
 } from '../../render/credentials/istio-remote-secret';
 import { toYaml } from '../../render/yaml';
@@ -179,11 +179,7 @@ async function makeRemoteSecret(
   let tokenSecret = items.find((s) => s.type === SERVICE_ACCOUNT_TOKEN_TYPE && s.metadata?.annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === account);
   if (tokenSecret === undefined) {
     const name = readerTokenSecretName(account);
-    tokenSecret = await kubectl.createJson({
-      apiVersion: 'v1', kind: 'Secret',
-      metadata: { name, namespace, annotations: { [SERVICE_ACCOUNT_NAME_ANNOTATION]: account } },
-      type: SERVICE_ACCOUNT_TOKEN_TYPE,
-    }, () => `a Secret ${name} exists in ${where} but is not a ${SERVICE_ACCOUNT_TOKEN_TYPE} Secret for ${account}; delete it, or annotate a token Secret for the account`) as KubeObject;
+    tokenSecret = await kubectl.createJson(readerTokenSecret(account, namespace, name), () => `a Secret ${name} exists in ${where} but is not a ${SERVICE_ACCOUNT_TOKEN_TYPE} Secret for ${account}; delete it, or annotate a token Secret for the account`) as KubeObject;
     io.err(`created token Secret ${namespace}/${name} for ServiceAccount ${account} in context ${context}\n`);
   }
   const filled = await waitForTokenData(kubectl, tokenSecret, where, io, deps);

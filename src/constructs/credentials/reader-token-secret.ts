@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  ISTIO_READER_SERVICE_ACCOUNT, readerTokenSecretName, SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE,
-  TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY,
+  ISTIO_READER_SERVICE_ACCOUNT, readerTokenSecret, readerTokenSecretName, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY,
 } from '../../render/credentials/istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 
@@ -62,14 +61,7 @@ export class ReaderTokenSecret extends Construct {
     this.serviceAccountName = props.serviceAccountName ?? ISTIO_READER_SERVICE_ACCOUNT;
     this.namespace = props.namespace ?? ISTIO_SYSTEM_NAMESPACE;
     this.name = props.name ?? readerTokenSecretName(this.serviceAccountName);
-    this.resource = new k8s.KubeSecret(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: props.labels,
-        annotations: { [SERVICE_ACCOUNT_NAME_ANNOTATION]: this.serviceAccountName },
-      },
-      type: SERVICE_ACCOUNT_TOKEN_TYPE,
-    });
+    const { metadata, type } = readerTokenSecret(this.serviceAccountName, this.namespace, this.name, props.labels);
+    this.resource = new k8s.KubeSecret(this, 'Resource', { metadata, type });
   }
 }

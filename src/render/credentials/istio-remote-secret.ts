@@ -60,6 +60,19 @@ export function readerTokenSecretName(serviceAccount: string = ISTIO_READER_SERV
   return `${serviceAccount}-istio-remote-secret-token`;
 }
 
+/**
+ * The token Secret istioctl creates for a service account (a `kubernetes.io/service-account-token`
+ * Secret annotated with the account), which the cluster fills with `token` and `ca.crt`.
+ */
+export function readerTokenSecret(serviceAccount: string, namespace: string, name = readerTokenSecretName(serviceAccount), labels?: Record<string, string>) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, labels, annotations: { [SERVICE_ACCOUNT_NAME_ANNOTATION]: serviceAccount } },
+    type: SERVICE_ACCOUNT_TOKEN_TYPE,
+  };
+}
+
 /** How a remote secret reaches a cluster, without its credentials. */
 export interface RemoteClusterEndpoint {
   /** The cluster's name in the mesh (`--name`): a DNS-1123 label. */
