@@ -1,16 +1,17 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IstioMulticlusterMesh, MeshSpec, renderMeshFiles, Topology } from '../src';
 import { GENERATED_FILES_MANIFEST } from '../src/writer/write';
+import { writeOfflineApp } from './offline-install';
 import { readTree } from './support';
 
 const repo = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
-const installed = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', name, 'package.json'), 'utf8')).version;
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
 
@@ -71,6 +72,40 @@ new IstioMulticlusterMesh(app, 'prod', mesh);
 app.synth();
 `;
 
+/** Every file below `dir`, relative to it, with forward slashes. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
+
+/**
+ * The modules of a CommonJS package that its entry points load, following `require` of
+ * relative paths, and the packages they require by name (`@scope/name` or `name`).
+ */
+function requireGraph(root: string, entries: string[]): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [...entries];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (modules.has(file)) continue;
+    modules.add(file);
+    for (const [, spec] of fs.readFileSync(path.join(root, file), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
+      if (spec.startsWith('.')) {
+        const target = path.posix.join(path.posix.dirname(file), spec);
+        pending.push(fs.existsSync(path.join(root, `${target}.js`)) ? `${target}.js` : `${target}/index.js`);
+      } else {
+        packages.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+      }
+    }
+  }
+  return { modules, packages };
+}
+
+const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
+
 describe('the packed package, installed into another cdk8s app', () => {
   let work: string;
   let app: string;
@@ -82,18 +117,10 @@ describe('the packed package, installed into another cdk8s app', () => {
     const tarball = path.join(work, packOutput[packOutput.length - 1]);
     app = path.join(work, 'app');
     fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({
-      name: 'consumer', version: '1.0.0', private: true,
-      dependencies: {
-        'cdk8s-istio-multicluster': `file:${tarball}`,
-        'cdk8s': installed('cdk8s'),
-        'cdk8s-plus-27': installed('cdk8s-plus-27'),
-        'constructs': installed('constructs'),
-        'cdk8s-cli': installed('cdk8s-cli'),
-        'tsx': installed('tsx'),
-      },
-    }, null, 2));
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    // From npm's cache alone, at the versions this repository's lockfile pins: no registry, so the
+    // test does not depend on the network, nor on the clock that checks the registry's certificate.
+    writeOfflineApp({ repo, app, dependencies: ['cdk8s', 'cdk8s-plus-27', 'constructs', 'cdk8s-cli', 'tsx'], tarball: { file: tarball, packageJson: pkg } });
+    run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
   });
 
   afterAll(() => {
@@ -106,6 +133,22 @@ describe('the packed package, installed into another cdk8s app', () => {
     expect(fs.existsSync(path.join(root, pkg.types))).toBe(true);
     expect(fs.existsSync(path.join(root, 'src'))).toBe(false);
     expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('ships no module that its entry points never load, and depends on no package that they never require', () => {
+    const root = path.join(app, 'node_modules', 'cdk8s-istio-multicluster');
+    // A module of types alone compiles to JavaScript that nothing requires; its declarations are what is used.
+    const typesOnly = (f: string) => /^"use strict";\s*Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);\s*$/
+      .test(fs.readFileSync(path.join(root, f), 'utf8'));
+    const shipped = listFiles(root).filter((f) => f.endsWith('.js') && !typesOnly(f));
+    const entries = [pkg.main, ...Object.values(pkg.bin as Record<string, string>),
+      ...Object.values(pkg.exports as Record<string, string | { default: string }>).flatMap((e) => typeof e === 'string' ? [] : [e.default])];
+    const { modules, packages } = requireGraph(root, entries.map((e) => path.normalize(e)));
+    expect(shipped.filter((f) => !modules.has(f)), 'shipped but never loaded').toEqual([]);
+    expect(Object.keys(pkg.dependencies).filter((d) => !packages.has(d)), 'dependencies never required').toEqual([]);
+    // And the other way round: everything required at run time is a dependency or a peer.
+    const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+    expect([...packages].filter((p) => !declared.has(p) && !isBuiltin(p)), 'required but not declared').toEqual([]);
   });
 
   it('synthesizes a mesh directory and the building blocks from plain JavaScript', () => {

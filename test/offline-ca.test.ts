@@ -25,7 +25,9 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe.each([CaKeyType.RSA_2048, CaKeyType.ECDSA_P256, CaKeyType.ECDSA_P384])('a CA with %s keys', (keyType) => {
   it('is a root and per cluster an intermediate that openssl verifies, with Istio\'s names and extensions', async () => {
-    const now = new Date('2026-11-01T00:00:00Z');
+    // Relative to the real clock, whole seconds as X.509 keeps them: openssl verifies against
+    // the clock, and so does the workload certificate it signs below, on any day the suite runs.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000 - DAY);
     const ca = path.join(tmp, 'ca');
     await generateMeshCa({ clusters: ['cluster1', 'cluster2'], directory: ca, keyType, now, rootValidityDays: 100, intermediateValidityDays: 30 });
     const root = path.join(ca, 'root-cert.pem');
@@ -47,6 +49,9 @@ describe.each([CaKeyType.RSA_2048, CaKeyType.ECDSA_P256, CaKeyType.ECDSA_P384])(
       const [notBefore, notAfter] = ['-startdate', '-enddate'].map((f) => new Date(openssl(['x509', '-in', cert, '-noout', f]).split('=')[1]));
       expect(notBefore.getTime()).toBe(now.getTime());
       expect(notAfter.getTime() - notBefore.getTime()).toBe(30 * DAY);
+      // The validity is the one asked for: a day after it ends, the intermediate has expired.
+      const after = String(Math.floor(notAfter.getTime() / 1000) + 24 * 60 * 60);
+      expect(() => openssl(['verify', '-attime', after, '-CAfile', root, cert])).toThrow(/certificate has expired/);
 
       // The key is the certificate's: their public keys are the same.
       expect(openssl(['pkey', '-in', path.join(dir, 'ca-key.pem'), '-pubout'])).toBe(openssl(['x509', '-in', cert, '-noout', '-pubkey']));
