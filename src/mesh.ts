@@ -27,8 +27,10 @@ export interface MeshCluster extends ClusterCharts {
 
 /**
  * An Istio service mesh spanning several Kubernetes clusters. From one description it
- * derives each cluster's role and duties and creates, per cluster, a chart of the
- * objects `kubectl apply` needs there and a chart of verification workloads.
+ * derives each cluster's role and duties and creates, per cluster, the charts of what it
+ * needs (its namespace, and where the mesh asks for them trust, credentials, remote secrets,
+ * mesh objects, traffic policies, monitoring and verification workloads) with its Istio install
+ * values, and the Argo CD, Flux and Sail Operator output that delivers them.
  *
  * An invalid description creates no charts; its problems are reported all at once
  * when the app is synthesized or the mesh is written (see `writeMeshDirectories`).
@@ -96,7 +98,6 @@ export class IstioMulticlusterMesh extends Construct {
   }
 }
 
-/** A cluster's directories: what `kubectl apply -k clusters/<name>` applies (namespace, then mesh objects), and the verification workloads. */
 /** The external cluster's directories: the namespace first, then the Service that exposes istiod. */
 function externalControlPlaneDirectories(mesh: MeshPlan, charts: ExternalControlPlaneCharts): OutputDirectory[] {
   const name = mesh.externalControlPlane!.name;
@@ -108,6 +109,11 @@ function externalControlPlaneDirectories(mesh: MeshPlan, charts: ExternalControl
   ];
 }
 
+/**
+ * A cluster's directories: what `kubectl apply -k clusters/<name>` applies (its namespace, then
+ * trust, credentials, remote secrets, mesh objects, traffic policies and monitoring, each where the
+ * cluster has them), and the verification workloads apart.
+ */
 function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirectory[] {
   const name = cluster.plan.name;
   const about = `${cluster.plan.role} cluster ${name} of mesh ${mesh.meshId}`;

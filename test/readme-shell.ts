@@ -387,7 +387,8 @@ function fileArgs(args: ReadonlyArray<string>, cwd: string): Record<string, stri
       const st = fs.statSync(full);
       if (st.isFile()) out[name] = fs.readFileSync(full, 'utf8');
       else if (st.isDirectory()) {
-        for (const e of fs.readdirSync(full, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
+        // In code-point order, as kubectl walks a directory; never the locale's collation, which varies by machine.
+        for (const e of fs.readdirSync(full, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
           if (e.isFile()) out[path.posix.join(name, e.name)] = fs.readFileSync(path.join(full, e.name), 'utf8');
         }
       }

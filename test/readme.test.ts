@@ -11,7 +11,7 @@ import { gatewayApiVersion } from '../src/render/readme';
 import { expectMeshInvariants } from './invariants';
 import { contextOf, executeReadme, expectReadmeOrder } from './readme-order';
 import { argsWithoutContext, formatRun, isCall, ReadmeRun } from './readme-shell';
-import { LOOPED, MIXED_MESH, synth } from './support';
+import { ECP_CONFIG_ONLY, guideTopologies, LOOPED, MIXED_MESH, synth } from './support';
 
 /** Ambient mode across three primaries on two networks, cluster1 and cluster2 sharing one. */
 const AMBIENT: MeshSpec = {
@@ -236,5 +236,29 @@ describe('a sidecar mesh\'s README', () => {
   it('has nothing of ambient mode', () => {
     const readme = readmeOf(synth(MIXED_MESH).files);
     expect(readme).not.toMatch(/ztunnel|istio-cni|Gateway API|## Ambient mode|istio\.io\/global/);
+  });
+});
+
+describe('the README\'s Helm commands, by Istio release', () => {
+  /** Every `helm upgrade --install` command of a README, continuation lines joined. */
+  const helmCommands = (spec: MeshSpec) => {
+    const readme = synth(spec).files.find((f) => f.path === 'README.md')!.content.replace(/\\\n\s*/g, '');
+    return readme.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('helm upgrade --install '));
+  };
+  // Istio's charts leave the validating webhooks' failurePolicy to istiod on upgrade from these
+  // releases on (istio/istio#59367); before, Helm 4's server-side apply conflicts with istiod.
+  const releases: Array<[string, boolean]> = [
+    ['1.24.6', true], ['1.25.5', true], ['1.26', true], ['1.27.9', true], ['1.28.5', true], ['1.28.6', false], ['1.28', false],
+    ['1.29.0-beta.1', true], ['1.29.1', true], ['1.29.2', false], ['1.30.0', false], ['1.30.3', false], ['1.31', false], ['1.33.0', false],
+  ];
+
+  it.each(releases)('Istio %s: applied client-side by every command (%s), and the README says why and what Helm 3 does', (istioVersion, clientSide) => {
+    for (const spec of [{ ...guideTopologies()['primary-remote-multi-network'], istioVersion }, { ...LOOPED, istioVersion }, { ...ECP_CONFIG_ONLY, istioVersion }]) {
+      const commands = helmCommands(spec);
+      expect(commands.length).toBeGreaterThan(0);
+      for (const c of commands) expect(c.includes(' --server-side=false'), c).toBe(clientSide);
+      const readme = synth(spec).files.find((f) => f.path === 'README.md')!.content;
+      expect(readme.includes('Helm 3 has no such flag: leave it out there.')).toBe(clientSide);
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
 } from './layout';
 import { code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
-import { versionNotes } from './version-notes';
+import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
 
 /** What the README needs to know of the files laid out for each cluster. */
 export interface ClusterFiles {
@@ -272,8 +272,14 @@ class ReadmeWriter {
   private beforeYouBegin() {
     const { out, mesh } = this;
     out.heading('Before you begin');
-    out.p(`- ${code('kubectl')}, and either ${code('istioctl')} ${mesh.istioVersion} or ${code('helm')} 3 with Istio's chart repository:`, '');
+    out.p(`- ${code('kubectl')}, and either ${code('istioctl')} ${mesh.istioVersion} or ${code('helm')} (3 or 4) with Istio's chart repository:`, '');
     out.bash([`helm repo add istio ${ISTIO_CHART_REPOSITORY}`, 'helm repo update']);
+    if (this.helmApply) {
+      out.p('', `- Istio ${mesh.istioVersion}'s charts set the validating webhooks' ${code('failurePolicy')} on every upgrade, a field that istiod takes over ` +
+        `once its webhook serves. Helm 4 applies server-side and would refuse to run an install command a second time over that conflict, so the Helm ` +
+        `commands here pass ${code(HELM_CLIENT_SIDE_APPLY_FLAG)}: Helm 4 then applies client-side, as Helm 3 always does and as these charts were made for. ` +
+        `Helm 3 has no such flag: leave it out there. From Istio 1.28.6, 1.29.2 and 1.30 the charts leave the field to istiod, and no flag is needed.`);
+    }
     if (mesh.istio.patch === undefined) {
       out.p('', `- ${code(mesh.istioVersion)} names no patch release: Helm installs the newest ${mesh.istioVersion} patch; use the istioctl of that patch.`);
     }
@@ -481,7 +487,7 @@ class ReadmeWriter {
       istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`, ...nodeAgents],
       helm: [
         ...this.helmStages.flatMap((stage) => [
-          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx} \\`,
+          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
           // The base chart has no workload; each later chart's pods are up before the next chart comes.
           // With an external control plane the mesh clusters' istiod chart has no pod to wait for (remote profile).
           `${indent}  -f ${HELM_VALUES[stage](name)}${stage === DeliveryStage.BASE || this.ecp ? '' : ' --wait'}`,
@@ -1028,6 +1034,11 @@ class ReadmeWriter {
     return `"${this.ecp!.kubeContext}"`;
   }
 
+  /** What every `helm upgrade --install` adds for the mesh's release: see {@link helmNeedsClientSideApply}. */
+  private get helmApply(): string {
+    return helmNeedsClientSideApply(this.mesh.istio) ? ` ${HELM_CLIENT_SIDE_APPLY_FLAG}` : '';
+  }
+
   /** The further remotes: every mesh cluster but the config cluster. */
   private get furtherRemotes(): ClusterPlan[] {
     return this.mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
@@ -1190,7 +1201,7 @@ class ReadmeWriter {
     out.p('With istioctl:', '');
     out.bash([`istioctl install --context=${ctx} -y -f ${istioOperatorPath(ecp.name)}`, wait]);
     out.p('', 'Or with Helm:', '');
-    out.bash([`helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx} \\`,
+    out.bash([`helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
       `  -f ${helmIstiodValuesPath(ecp.name)} --wait`, wait]);
   }
 
@@ -1273,7 +1284,7 @@ class ReadmeWriter {
     const config = this.config!;
     out.bash([
       ...this.installCommands(config.name, this.ctx(config)).helm,
-      `helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${this.extCtx()} \\`,
+      `helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${this.extCtx()}${this.helmApply} \\`,
       `  -f ${helmIstiodValuesPath(ecp.name)} --wait`,
       ...this.furtherRemotes.flatMap((c) => this.installCommands(c.name, this.ctx(c)).helm),
       ...mesh.clusters.filter((c) => c.hasMeshObjects).map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`),
