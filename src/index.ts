@@ -5,15 +5,17 @@ export * from './model/delivery-spec';
 export * from './model/trust-spec';
 export { DeliveryStage, HELM_RELEASE_NAMES, HELM_CHART_NAMES, HelmStage } from './model/delivery-names';
 export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
-export { validateMesh, checkMesh, MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
+export { MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
 export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
 export {
   ambientMulticlusterStatus, ambientSupportStatement, AMBIENT_MULTICLUSTER_BETA_MINOR, AMBIENT_MULTICLUSTER_MIN_MINOR,
 } from './model/ambient-validation';
-export { loadMeshFile, parseMeshFile, formatMeshFileProblem, MeshFileProblem, MeshFileResult } from './model/mesh-file';
+export { formatMeshFileProblem, MeshFileProblem } from './model/mesh-file';
 export { meshFileSchema, MESH_FILE_SCHEMA_ID, MESH_FILE_SCHEMA_PATH } from './model/mesh-file-schema';
 
-// The per-cluster plan
+// The one analysis of a description, and the per-cluster plan
+export { analyzeMesh, MeshAnalysis, validateMesh, checkMesh, planMesh } from './plan/analyze-mesh';
+export { loadMeshFile, parseMeshFile, MeshFileResult } from './plan/mesh-file-analysis';
 export * from './plan/mesh-plan';
 export * from './plan/delivery-plan';
 
@@ -37,7 +39,7 @@ export { RemoteCredentialProperties, DEFAULT_CREDENTIAL_REFRESH_INTERVAL } from 
 // The whole mesh, and its renderers and writer
 export * from './mesh';
 export { ManifestChart, ManifestFile } from './render/manifest-chart';
-export { IstioInstallValues, istioInstallValues, externalIstiodInstallValues } from './render/install/istio-values';
+export { IstioInstallValues, istioInstallValues, externalIstiodInstallValues } from './plan/install/istio-values';
 export { renderIstioOperator, IstioOperatorResource } from './render/install/istio-operator';
 export {
   renderBaseChartValues, renderIstiodChartValues, renderCniChartValues, renderZtunnelChartValues, BaseChartValues,

@@ -1,6 +1,7 @@
 // The embedded example app: `npm run synth` and `cdk8s synth` both run it, and it is an
-// ordinary cdk8s app: its synth writes the four topologies of Istio's multicluster guide
-// to dist/<name>/.
+// ordinary cdk8s app: its synth writes the example meshes of `seedTopologySpecs` (the four
+// topologies of Istio's multicluster guide, an ambient mesh and an external control plane) to
+// dist/<name>/.
 import { App } from 'cdk8s';
 import { seedTopologies } from './examples/seed-topologies';
 import { MeshValidationError } from './model/validation';

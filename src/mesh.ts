@@ -1,15 +1,17 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshSpec } from './model/mesh-spec';
-import { formatProblem, MeshProblem, validateMesh } from './model/validation';
-import { ClusterPlan, MeshPlan, planMesh } from './plan/mesh-plan';
-import { ClusterCharts, renderClusterCharts } from './render/cluster-charts';
+import { formatProblem, MeshProblem } from './model/validation';
+import { analyzeMesh } from './plan/analyze-mesh';
+import { MeshPlan } from './plan/mesh-plan';
+import { renderClusterCharts } from './render/cluster-charts';
 import { renderArgoCd } from './render/delivery/argocd';
 import { renderFlux } from './render/delivery/flux';
 import { renderSail } from './render/delivery/sail';
-import { externalIstiodInstallValues, IstioInstallValues, istioInstallValues } from './render/install/istio-values';
+import { externalIstiodInstallValues, IstioInstallValues, istioInstallValues } from './plan/install/istio-values';
 import { ExternalControlPlaneCharts, renderExternalControlPlaneCharts } from './render/external-control-plane-charts';
 import { clusterDir, credentialsDir, meshObjectsDir, monitoringDir, namespaceDir, remoteSecretsDir, trafficDir, trustDir, verifyDir } from './render/layout';
+import { MeshCluster, MeshOutput } from './render/mesh-output';
 import { OutputDirectory } from './render/output-directory';
 import { MESH_MARK, rootApp, writeMeshesOnSynth } from './writer/app-synth';
 import { validationErrors } from './writer/mesh-files';
@@ -17,13 +19,7 @@ import { validationErrors } from './writer/mesh-files';
 /** Properties of {@link IstioMulticlusterMesh}: the whole mesh, described once. */
 export interface IstioMulticlusterMeshProps extends MeshSpec {}
 
-/** One cluster of a synthesized mesh. */
-export interface MeshCluster extends ClusterCharts {
-  /** What the cluster must have, derived from the whole mesh. */
-  readonly plan: ClusterPlan;
-  /** The cluster's Istio install values, from which the IstioOperator and Helm values are rendered. */
-  readonly installValues: IstioInstallValues;
-}
+export { MeshCluster, MeshOutput } from './render/mesh-output';
 
 /**
  * An Istio service mesh spanning several Kubernetes clusters. From one description it
@@ -35,7 +31,7 @@ export interface MeshCluster extends ClusterCharts {
  * An invalid description creates no charts; its problems are reported all at once
  * when the app is synthesized or the mesh is written (see `writeMeshDirectories`).
  */
-export class IstioMulticlusterMesh extends Construct {
+export class IstioMulticlusterMesh extends Construct implements MeshOutput {
   /** Every problem of the description; empty when it is valid. */
   public readonly problems: MeshProblem[];
   /** The derived plan; undefined when the description has problems. */
@@ -43,8 +39,11 @@ export class IstioMulticlusterMesh extends Construct {
   /** The clusters, in the order of the description; empty when it has problems. */
   public readonly clusters: MeshCluster[];
   /**
-   * Every directory of Kubernetes objects in the mesh's output: each cluster's namespace,
-   * mesh objects and verification workloads, and the Argo CD, Flux and Sail Operator output.
+   * Every directory of Kubernetes objects in the mesh's output, each written with a
+   * `Kustomization` that lists it in apply order: per cluster its `clusters/<name>` directory
+   * (namespace, then trust, credentials, remote secrets, mesh objects, traffic and monitoring
+   * where it has them) and its verification workloads; the external control plane's cluster's;
+   * then the Argo CD, Flux and Sail Operator output.
    */
   public readonly directories: OutputDirectory[];
 
@@ -63,14 +62,15 @@ export class IstioMulticlusterMesh extends Construct {
     // per-cluster directory instead (see writeMeshesOnSynth).
     const charts = new Construct(new App({ outdir: app?.outdir, resolvers: app?.resolvers }), id);
     if (app) writeMeshesOnSynth(app);
-    this.problems = validateMesh(props);
+    // Validated and planned once: the plan is derived from the checked description.
+    const { problems, plan } = analyzeMesh(props);
+    this.problems = problems;
     this.node.addValidation({ validate: () => (this.problems.length > 0 ? this.problems.map(formatProblem) : validationErrors(charts)) });
-    if (this.problems.length > 0) {
+    if (!plan) {
       this.clusters = [];
       this.directories = [];
       return;
     }
-    const plan = planMesh(props);
     this.plan = plan;
     this.clusters = plan.clusters.map((cluster) => ({
       plan: cluster,

@@ -11,7 +11,7 @@ import {
   ClusterRole, DataPlaneMode, formatProblem, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, MeshSpec,
   meshObjectsDir, monitoringDir, planMesh, seedTopologySpecs, Topology, validateMesh, verifyDir,
 } from '../src';
-import { istioInstallValues } from '../src/render/install/istio-values';
+import { istioInstallValues } from '../src/plan/install/istio-values';
 import { validateObject } from './object-schemas';
 import { appliedObjects, EmittedObject, fileDocument, parseObjects, synth, verifyObjects } from './support';
 

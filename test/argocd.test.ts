@@ -14,7 +14,7 @@ import { DataPlaneMode, MeshSpec } from '../src/model/mesh-spec';
 import { DeliveryStep } from '../src/plan/delivery-plan';
 import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, renderArgoCd } from '../src/render/delivery/argocd';
 import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../src/render/install/helm-values';
-import { IstioInstallValues } from '../src/render/install/istio-values';
+import { IstioInstallValues } from '../src/plan/install/istio-values';
 import { CLUSTER_LABEL, commonLabels, meshLabels } from '../src/render/labels';
 import {
   ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath,

@@ -11,8 +11,9 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explainFailure, ExitCode } from '../src/cli/io';
 import { seedTopologySpecs } from '../src/examples/seed-topologies';
-import { formatProblem, validateMesh } from '../src/model/validation';
-import { ClusterRole, planMesh } from '../src/plan/mesh-plan';
+import { formatProblem } from '../src/model/validation';
+import { planMesh, validateMesh } from '../src/plan/analyze-mesh';
+import { ClusterRole } from '../src/plan/mesh-plan';
 import { readTree } from './support';
 
 const root = path.join(__dirname, '..');

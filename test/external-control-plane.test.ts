@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CLUSTER_LABEL, ClusterRole, formatProblem, ManualStepKind, IstioMulticlusterMesh, MeshSpec, planMesh, renderBaseChartValues, renderIstioOperator, validateMesh,
 } from '../src';
-import { externalIstiodInstallValues, istioInstallValues } from '../src/render/install/istio-values';
+import { externalIstiodInstallValues, istioInstallValues } from '../src/plan/install/istio-values';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
 import { ECP_CONFIG_ONLY, parseObjects, synth } from './support';
@@ -63,7 +63,7 @@ describe('what an external control plane accepts', () => {
     const spec = { ...CONFIG_ONLY, istioVersion: '1.25.5', clusters: [{ ...CONFIG_ONLY.clusters[0], apiServer: 'https://192.0.2.30:6443', apiServerTlsName: 'api.example.com' }] };
     expect(problems(spec)).toEqual([
       'cluster "cluster1" (clusters[0].apiServerTlsName): needs istioctl\'s --tls-server-name, which Istio 1.25.5 lacks (from 1.26); ' +
-      'use Istio 1.26 or later, or an apiServer address its certificate names',
+      'use Istio 1.26 or later, an apiServer address its certificate names, or remote credentials through External Secrets',
     ]);
     expect(problems({ ...spec, istioVersion: '1.26.0' })).toEqual([]);
   });

@@ -20,7 +20,7 @@ import { Topology } from '../src/model/topology';
 import { ClusterRole } from '../src/plan/mesh-plan';
 import { renderFlux } from '../src/render/delivery/flux';
 import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../src/render/install/helm-values';
-import { IstioInstallValues } from '../src/render/install/istio-values';
+import { IstioInstallValues } from '../src/plan/install/istio-values';
 import { CLUSTER_LABEL, commonLabels, meshLabels } from '../src/render/labels';
 import {
   FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath,

@@ -12,7 +12,7 @@ import {
   ClusterSpec, EastWestGateway, EastWestGatewayProps, formatProblem, IstiodExposure, IstiodOptions, JsonObject, meshObjectsDir, MeshSpec,
   planMesh, seedTopologySpecs, Topology, validateMesh,
 } from '../src';
-import { derivedInstallValues, istioInstallValues } from '../src/render/install/istio-values';
+import { derivedInstallValues, istioInstallValues } from '../src/plan/install/istio-values';
 import { DELIVERED, valuesByFormat } from './install-formats';
 import { validateObject } from './object-schemas';
 import { appliedObjects, EmittedObject, readTree, renderSeedFiles, synth } from './support';

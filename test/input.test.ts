@@ -224,6 +224,15 @@ describe('addresses that must agree', () => {
     expectOnly(primaryRemote({ apiServer: 'http://10.0.0.1:6443' }), 'clusters[0].apiServer', /must be an https:\/\/ URL/, 'cluster1');
     expectOnly(primaryRemote({ apiServer: 'https://user:pw@host' }), 'clusters[0].apiServer', /must not contain credentials/, 'cluster1');
   });
+
+  it('takes a TLS server name for the API server where the remote secret can carry it: istioctl from 1.26, or External Secrets', () => {
+    const named = { apiServer: 'https://10.0.0.1:6443', apiServerTlsName: 'api.cluster2.internal' };
+    expect(problemsOf({ ...primaryRemote({}, named), istioVersion: '1.26.0' })).toEqual([]);
+    expectOnly({ ...primaryRemote({}, named), istioVersion: '1.25.5' }, 'clusters[1].apiServerTlsName',
+      /needs istioctl's --tls-server-name, which Istio 1.25.5 lacks \(from 1.26\)/, 'cluster2');
+    const externalSecrets = { remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-store' } } } };
+    expect(problemsOf({ ...primaryRemote({ apiServer: 'https://10.0.0.2:6443' }, named), ...externalSecrets, istioVersion: '1.25.5' })).toEqual([]);
+  });
 });
 
 describe('names that are object keys in JavaScript', () => {

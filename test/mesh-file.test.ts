@@ -8,7 +8,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seedTopologySpecs } from '../src/examples/seed-topologies';
-import { formatMeshFileProblem, loadMeshFile, parseMeshFile } from '../src/model/mesh-file';
+import { formatMeshFileProblem } from '../src/model/mesh-file';
+import { loadMeshFile, parseMeshFile } from '../src/plan/mesh-file-analysis';
 
 const examples = path.join(__dirname, '..', 'examples');
 

@@ -10,7 +10,7 @@ import {
   ClusterSpec, formatProblem, helmBaseValuesPath, helmIstiodValuesPath, IstioMulticlusterMesh, JsonObject,
   MeshSpec, MeshValidationError, renderMeshFiles, validateMesh,
 } from '../src';
-import { mergeValues } from '../src/render/install/merge-values';
+import { mergeValues } from '../src/plan/install/merge-values';
 import { DELIVERED, valuesByFormat } from './install-formats';
 import { validateObject } from './object-schemas';
 import { sailSchemaErrors } from './sail-schema';
@@ -188,7 +188,7 @@ describe('the values the library derives cannot be overridden', () => {
       'is "primary", but the mesh requires "east-1" here: it is the cluster\'s name; rename the cluster instead',
       'is "istiod.other.com", but the mesh requires "istiod.example.com" here: it is the cluster\'s discoveryAddress, which istiod\'s certificate must name; set that instead',
       'is "192.0.2.1", but the mesh requires "istiod.example.com" here: it is the discoveryAddress of the cluster\'s primary; set that instead',
-      'is false, but the mesh requires true here: the library sets it on every remote, as Istio\'s primary-remote guide does; leave it out',
+      'is false, but the mesh requires true here: the library sets it on every remote of a primary, as Istio\'s primary-remote guide does, and on an external control plane\'s config cluster; leave it out',
       'deletes (null), but the mesh requires "https://istiod.example.com:15017/inject/cluster/east-2/net/east" here: the library derives it from the ' +
         'primary\'s discoveryAddress and the cluster\'s name and network; leave it out',
       'is "other.example.com", but the mesh requires "prod.example.com" here: it is the mesh\'s trustDomain; set that instead',

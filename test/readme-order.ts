@@ -279,10 +279,12 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
     const secretsHeld = calls.filter((k) => k.context === ctx && isCall('kubectl', 'apply', '-f', '-')(k)).map(remoteSecretOf);
     expect(secretsHeld.sort(), `${c.name} holds remote secrets`).toEqual([...c.readsApiServersOf].sort());
     for (const read of c.readsApiServersOf) {
-      const server = plan.clusters.find((o) => o.name === read)!.apiServer;
+      const { apiServer, apiServerTlsName } = plan.clusters.find((o) => o.name === read)!;
       const create = calls.find((k) => isCall('istioctl', 'create-remote-secret')(k) && k.args.includes(`--name=${read}`))!;
       expect(create.context).toBe(contextOf(read));
-      if (server !== undefined) expect(create.args).toContain(`--server=${server}`);
+      if (apiServer !== undefined) expect(create.args).toContain(`--server=${apiServer}`);
+      expect(create.args.filter((a) => a.startsWith('--tls-server-name')), `${read}: its TLS server name`)
+        .toEqual(apiServerTlsName === undefined ? [] : [`--tls-server-name=${apiServerTlsName}`]);
     }
   }
 }

@@ -46,6 +46,32 @@ describe('a large mesh\'s README', () => {
   });
 });
 
+describe('an API server reached under a name its certificate does not list (apiServerTlsName)', () => {
+  const withTlsName = (spec: MeshSpec): MeshSpec => ({
+    ...spec,
+    istioVersion: '1.26.0',
+    clusters: spec.clusters.map((c, i) => (i === 1 ? { ...c, apiServer: 'https://10.0.0.9:6443', apiServerTlsName: 'api.internal.example.com' } : c)),
+  });
+
+  it.each<[string, MeshSpec]>([['explicit commands', MIXED_MESH], ['loops', LOOPED]])(
+    'gives istioctl create-remote-secret the name, with %s, and no other cluster\'s secret a name', async (_how, spec) => {
+      const described = withTlsName(spec);
+      const { mesh, files } = synth(described);
+      const run = await executeReadme(mesh.plan!, files);
+      const creates = run.calls.filter(isCall('istioctl', 'create-remote-secret'));
+      const named = described.clusters[1].name;
+      expect(creates.length).toBeGreaterThan(0);
+      const ofNamed = creates.filter((c) => c.args.includes(`--name=${named}`));
+      expect(ofNamed.length, formatRun(run)).toBeGreaterThan(0);
+      for (const create of ofNamed) {
+        expect(create.args).toEqual(expect.arrayContaining(['--server=https://10.0.0.9:6443', '--tls-server-name=api.internal.example.com']));
+      }
+      for (const create of creates.filter((c) => !ofNamed.includes(c))) {
+        expect(create.args.some((a) => a.startsWith('--tls-server-name')), formatRun(run)).toBe(false);
+      }
+    });
+});
+
 /** Every delivery tool, at a version the Sail Operator lists. */
 const DELIVERED: Pick<MeshSpec, 'istioVersion' | 'delivery'> = {
   istioVersion: '1.30.3',

@@ -14,8 +14,8 @@ import { remoteSecretCommand, RemoteSecretDeps, RemoteSecretOptions } from '../s
 import { ExitCode } from '../src/cli/io';
 import {
   istioRemoteSecret, IstioRemoteSecret, readerTokenSecretName, RemoteKubeconfig, RemoteSecretInput,
-} from '../src/render/credentials/istio-remote-secret';
-import { toYaml } from '../src/render/yaml';
+} from '../src/constructs/credentials/istio-remote-secret';
+import { toYaml } from '../src/model/yaml';
 
 const root = path.join(__dirname, '..');
 

@@ -20,8 +20,8 @@ import { SecretStoreRef } from '../src/constructs/credentials/secret-store';
 import {
   istioRemoteSecret, IstioRemoteSecret, RemoteCredentialKeys, remoteCredentialKeys, remoteKubeconfig, RemoteSecretInput,
   remoteSecretKubeconfig, remoteSecretKubeconfigTemplate,
-} from '../src/render/credentials/istio-remote-secret';
-import { toYaml } from '../src/render/yaml';
+} from '../src/constructs/credentials/istio-remote-secret';
+import { toYaml } from '../src/model/yaml';
 import { asStored, externalSecretTarget, filledTokenSecret, push, renderGoTemplate, Store } from './external-secrets-standin';
 
 // -- test credentials: shaped like the real ones, never in any manifest ----------------------

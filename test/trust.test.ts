@@ -7,7 +7,7 @@ import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { IstioIntermediateCa } from '../src/constructs/cert-manager/istio-intermediate-ca';
 import { CaKeyType, ClusterRole, FluxMode, formatProblem, MeshSpec, TrustMode, TrustSpec, validateMesh } from '../src';
-import { istioRemoteSecret } from '../src/render/credentials/istio-remote-secret';
+import { istioRemoteSecret } from '../src/constructs/credentials/istio-remote-secret';
 import { asStored, externalSecretTarget, filledTokenSecret, push, Store } from './external-secrets-standin';
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, Scalar, visit } from 'yaml';
-import { toYaml } from '../src/render/yaml';
+import { toYaml } from '../src/model/yaml';
 import { loadAllYaml11 } from './yaml11';
 
 /** Asserts that a YAML 1.1 reader and a YAML 1.2 reader (js-yaml) both read `docs` back unchanged. */

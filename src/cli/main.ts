@@ -46,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     const program = new Command()
       .name(PROGRAM_NAME)
       .description('Turns one description of a multicluster Istio mesh (a mesh file, YAML or JSON) into a directory per mesh: ' +
-        'per-cluster manifests, Istio install inputs, Argo CD and Flux output, and a README with the commands in order.')
+        'per-cluster manifests, Istio install inputs, Argo CD, Flux and Sail Operator output, and a README with the commands in order.')
       // Subcommands inherit these: errors are thrown to here, output goes through `io`.
       .exitOverride()
       .configureOutput({ writeOut: io.out, writeErr: io.err })

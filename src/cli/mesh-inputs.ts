@@ -2,14 +2,18 @@
  * Reading the mesh files named on the command line, for synth, validate and plan: every file
  * is read and checked, and every problem printed, before any command acts on one.
  */
-import { formatMeshFileProblem, loadMeshFile } from '../model/mesh-file';
+import { formatMeshFileProblem } from '../model/mesh-file';
 import { MeshSpec } from '../model/mesh-spec';
+import { loadMeshFile } from '../plan/mesh-file-analysis';
+import { MeshPlan } from '../plan/mesh-plan';
 import { CliIo, ExitCode, systemErrorCode, systemErrorLine } from './io';
 
 /** A mesh file that read and checked cleanly. */
 export interface MeshInput {
   readonly file: string;
   readonly spec: MeshSpec;
+  /** Its plan, derived once when the file was checked. */
+  readonly plan: MeshPlan;
 }
 
 /** The files' descriptions, and the exit code: 2 if a file could not be read, else 1 if one has problems, else 0. */
@@ -35,11 +39,11 @@ export function readMeshInputs(files: string[], io: CliIo, options: { reportVali
       unreadable = true;
       continue;
     }
-    if (result.spec === undefined) {
+    if (result.spec === undefined || result.plan === undefined) {
       invalid = true;
       for (const problem of result.problems) io.err(`${formatMeshFileProblem(problem)}\n`);
     } else {
-      valid.push({ file, spec: result.spec });
+      valid.push({ file, spec: result.spec, plan: result.plan });
       if (options.reportValid) io.out(`${file}: valid\n`);
     }
   }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Gateway, GatewaySpecListenersTlsMode } from '../../imports/gateway-api-gateway.networking.k8s.io';
-import { toYaml } from '../render/yaml';
+import { toYaml } from '../model/yaml';
 import { EastWestGatewayCommonProps } from './east-west-gateway';
 import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems } from './service-helpers';
 import { EASTWEST_GATEWAY_NAME, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL } from './istio-names';

@@ -36,5 +36,5 @@ export function istiodHost(namespace: string): string {
   return `istiod.${namespace}.svc.cluster.local`;
 }
 
-/** Istio's Helm chart repository, which serves the `base`, `istiod` and `gateway` charts of every release. */
+/** Istio's Helm chart repository, from which every install path takes the `base`, `istiod`, `cni` and `ztunnel` charts of the mesh's release. */
 export const ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';

@@ -89,10 +89,9 @@ export const EXAMPLE_API_SERVERS: Record<string, string> = {
 
 /**
  * The descriptions of the four topologies of Istio's multicluster guide, with the guide's
- * names (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), and of an ambient mesh over
- * several networks, keyed by directory name, each delivered with kubectl, Argo CD, Flux and the
- * Sail Operator. Plain data, new on every
- * call; `examples/<name>.yaml` holds the same descriptions as mesh files (a test compares them).
+ * names (`mesh1`, `cluster1`, `cluster2`, `network1`, `network2`), an ambient mesh over several
+ * networks, and an external control plane, keyed by directory name, each delivered with kubectl,
+ * Argo CD, Flux and the Sail Operator. Plain data, new on every call; `examples/<name>.yaml` holds the same descriptions as mesh files (a test compares them).
  */
 export function seedTopologySpecs(): Record<string, MeshSpec> {
   return {

@@ -5,15 +5,15 @@
  * so they must stay within 63 characters.
  */
 
-/** The steps through which a cluster is delivered, in order. */
+/** The steps through which a cluster is delivered; their order is the delivery plan's (`WAVES`), not this list's. */
 export enum DeliveryStage {
-  /** The istio-system namespace, with the network label and the remote's control-plane annotation. */
+  /** Istio's namespace (`istio-system`, or the external control plane's), with the network label and the remote's control-plane annotation. */
   NAMESPACE = 'namespace',
   /** With cert-manager: the Issuer and Certificate that put the primary's intermediate CA into `cacerts`. */
   TRUST = 'trust',
   /** Istio's `base` chart: the CRDs, the reader service account, the default validator. */
   BASE = 'istio-base',
-  /** Istio's `istiod` chart: istiod on a primary, the remote profile's webhook and Service on a remote. */
+  /** Istio's `istiod` chart: istiod on a primary or an external control plane's cluster, the remote profile's webhook and Service on a remote. */
   ISTIOD = 'istiod',
   /** In an ambient mesh: Istio's `cni` chart, the `istio-cni` node agent that sends pods' traffic to ztunnel. */
   CNI = 'istio-cni',
@@ -23,9 +23,9 @@ export enum DeliveryStage {
   CREDENTIALS = 'credentials',
   /** With External Secrets: a primary's remote secrets, rendered from the store, one per cluster it reads. */
   REMOTE_SECRETS = 'remote-secrets',
-  /** The cluster's mesh objects: east-west gateway, exposed istiod and services. */
+  /** The cluster's mesh objects: east-west gateway, exposed istiod and services, or the `istiod-external` Service. */
   OBJECTS = 'mesh',
-  /** A primary's traffic policies (DestinationRules, VirtualServices), read by its istiod. */
+  /** The traffic policies (DestinationRules, VirtualServices) of a primary or the config cluster, read by the istiod that reads that cluster. */
   TRAFFIC = 'traffic',
   /** With monitoring: the Prometheus Operator's scrape configuration and alerts of the cluster. */
   MONITORING = 'monitoring',

@@ -53,12 +53,6 @@ export function checkExternalControlPlane(spec: MeshSpec, clusters: Clusters, ve
         `cluster${key === 'istiod' ? ': set externalControlPlane.istiod instead' : '; leave it out'}`, c.name);
     }
   });
-  clusters.forEach((c, i) => {
-    // The generated README passes it to `istioctl create-remote-secret`, which has the flag from 1.26.
-    if (c?.apiServerTlsName === undefined || version === undefined || version.minor >= 26) return;
-    add(`clusters[${i}].apiServerTlsName`, `needs istioctl's --tls-server-name, which Istio ${version.text} lacks (from 1.26); ` +
-      'use Istio 1.26 or later, or an apiServer address its certificate names', c.name);
-  });
   if (spec.dataPlaneMode === DataPlaneMode.AMBIENT) {
     add('dataPlaneMode', 'is ambient, but Istio supports ambient mode across clusters only for multi-primary meshes, and an external ' +
       'control plane makes every cluster a remote; use dataPlaneMode sidecar, or primaries');

@@ -3,15 +3,14 @@
  *
  * The file is parsed as YAML 1.2 (JSON is a subset of it), strictly: a duplicate key, a
  * second document, an unknown tag or an alias without its anchor is a problem, never a
- * guess. What parses is then checked by `validateMesh`, the same check a description from
- * TypeScript gets, and each problem is located in the file (line and column).
+ * guess. What parses is then analysed by `analyzeMesh`, the same check a description from
+ * TypeScript gets (see `loadMeshFile`), and each problem is located in the file (line and
+ * column) by `locate` here.
  */
-import * as fs from 'fs';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit, YAMLError } from 'yaml';
 import { SCHEMA_KEY } from './mesh-file-schema';
-import { MeshSpec } from './mesh-spec';
 import { describeValue } from './plain-data';
-import { formatProblem, MeshProblem, validateMesh } from './validation';
+import { formatProblem, MeshProblem } from './validation';
 
 /** A problem of a mesh file: a problem of its description, or of its YAML, with where it is. */
 export interface MeshFileProblem extends MeshProblem {
@@ -23,12 +22,15 @@ export interface MeshFileProblem extends MeshProblem {
   readonly column?: number;
 }
 
-/** What a mesh file holds: its description when it is valid, or every problem found. */
-export interface MeshFileResult {
+/** A mesh file read as YAML: the problems of its text, or the description it holds. */
+export interface MeshFileText {
   readonly file: string;
-  /** The description as written (without `$schema`), set only when there are no problems. */
-  readonly spec?: MeshSpec;
+  /** The problems of the text as YAML, and of its `$schema` key. */
   readonly problems: MeshFileProblem[];
+  /** The description as written (without `$schema`), when the text is YAML of one document. */
+  readonly description?: unknown;
+  /** Where a field of the description (`clusters[1].network`) is written in the file, or its nearest enclosing field. */
+  readonly locate: (field: string) => { readonly line?: number; readonly column?: number };
 }
 
 /** Deep enough for any mesh; stops alias expansion ("billion laughs") early. */
@@ -45,17 +47,8 @@ export function formatMeshFileProblem(problem: MeshFileProblem): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`.replace('\\u000a', '\\n').replace('\\u0009', '\\t'));
 }
 
-/**
- * Reads and checks a mesh file.
- * @throws the file system's error (ENOENT, EACCES, EISDIR…) when the file cannot be read;
- * everything about its content is returned as problems.
- */
-export function loadMeshFile(file: string): MeshFileResult {
-  return parseMeshFile(fs.readFileSync(file, 'utf8'), file);
-}
-
-/** Checks the text of a mesh file; `file` names it in the problems. Never throws for any text. */
-export function parseMeshFile(text: string, file = '<mesh file>'): MeshFileResult {
+/** Reads the text of a mesh file as YAML; `file` names it in the problems. Never throws for any text. */
+export function readMeshFileText(text: string, file: string): MeshFileText {
   const lines = new LineCounter();
   const at = (offset: number) => {
     const pos = lines.linePos(offset);
@@ -63,7 +56,7 @@ export function parseMeshFile(text: string, file = '<mesh file>'): MeshFileResul
   };
   const problem = (field: string, message: string, offset?: number): MeshFileProblem =>
     ({ file, field, message, ...(offset === undefined ? {} : at(offset)) });
-  const failed = (problems: MeshFileProblem[]): MeshFileResult => ({ file, problems });
+  const failed = (problems: MeshFileProblem[]): MeshFileText => ({ file, problems, locate: () => ({}) });
 
   let documents: Document.Parsed[];
   try {
@@ -108,9 +101,7 @@ export function parseMeshFile(text: string, file = '<mesh file>'): MeshFileResul
 
   const problems: MeshFileProblem[] = [];
   const description = withoutSchemaKey(value, (message) => problems.push(problem(SCHEMA_KEY, message, locate(doc, [SCHEMA_KEY]))));
-  // The one check of meaning every description gets, however it was written.
-  for (const p of validateMesh(description)) problems.push({ ...p, file, ...at(locate(doc, fieldPath(p.field)) ?? 0) });
-  return problems.length > 0 ? failed(problems) : { file, spec: description as MeshSpec, problems: [] };
+  return { file, problems, description, locate: (field) => at(locate(doc, fieldPath(field)) ?? 0) };
 }
 
 /** The description without its top-level `$schema` string, which only editors read. */

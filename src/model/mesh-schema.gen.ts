@@ -58,7 +58,7 @@ export const MESH_SPEC_SCHEMA = {
           "items": {
             "$ref": "#/definitions/TrafficPolicySpec"
           },
-          "description": "How requests to services of the mesh are split between versions and fail over between localities: one policy per service, held by every primary's istiod."
+          "description": "How requests to services of the mesh are split between versions and fail over between localities: one policy per service, held by every primary (with an external control plane, by the config cluster), whose istiod reads them."
         },
         "delivery": {
           "$ref": "#/definitions/DeliverySpec",

@@ -378,7 +378,8 @@ export interface MeshSpec {
 
   /**
    * How requests to services of the mesh are split between versions and fail over between
-   * localities: one policy per service, held by every primary's istiod.
+   * localities: one policy per service, held by every primary (with an external control plane, by
+   * the config cluster), whose istiod reads them.
    * @default - none
    */
   readonly trafficPolicies?: TrafficPolicySpec[];

@@ -57,8 +57,8 @@ const toSpec = (c: SingleNetworkCluster, network: string): ClusterSpec =>
   (typeof c === 'string' ? { name: c, network } : { ...c, network });
 
 /**
- * Presets for the four topologies of Istio's multicluster guide. Each returns a plain
- * mesh description, to pass to `IstioMulticlusterMesh` as is or to extend.
+ * Presets for the four topologies of Istio's multicluster guide, and for ambient mode across
+ * networks. Each returns a plain mesh description, to pass to `IstioMulticlusterMesh` as is or to extend.
  */
 export class Topology {
   /** Every cluster runs istiod; all pods reach each other directly on one network. */

@@ -1,6 +1,7 @@
 import { AddProblem } from './delivery-validation';
 import { dns1123SubdomainProblem, goDurationProblem, hostAddressProblem } from './formats';
 import { MeshSpec } from './mesh-spec';
+import { IstioVersion } from './istio-version';
 import { SecretStoreRef, secretStoreKind, TrustMode } from './trust-spec';
 
 /** A DNS name as a TLS server name. */
@@ -52,7 +53,7 @@ export function checkTrust(spec: MeshSpec, add: AddProblem) {
  * Checks the remote credentials: with External Secrets, every cluster a primary reads needs
  * the API server address other clusters use, as the output cannot take it from a kubeconfig.
  */
-export function checkRemoteCredentials(spec: MeshSpec, add: AddProblem) {
+export function checkRemoteCredentials(spec: MeshSpec, version: IstioVersion | undefined, add: AddProblem) {
   const es = spec.remoteCredentials?.externalSecrets;
   const clusters = Array.isArray(spec.clusters) ? spec.clusters : [];
   clusters.forEach((c, i) => {
@@ -60,6 +61,12 @@ export function checkRemoteCredentials(spec: MeshSpec, add: AddProblem) {
       const reason = dnsNameProblem(c.apiServerTlsName);
       if (reason) add(`clusters[${i}].apiServerTlsName`, `"${c.apiServerTlsName}" ${reason}`, c.name);
       if (c.apiServer === undefined) add(`clusters[${i}].apiServerTlsName`, 'is set without apiServer, the address it names the certificate of; set apiServer too', c.name);
+      // Without External Secrets the README makes the kubeconfigs with `istioctl create-remote-secret`,
+      // which has the flag from 1.26.
+      if (es === undefined && version !== undefined && version.minor < 26) {
+        add(`clusters[${i}].apiServerTlsName`, `needs istioctl's --tls-server-name, which Istio ${version.text} lacks (from 1.26); ` +
+          'use Istio 1.26 or later, an apiServer address its certificate names, or remote credentials through External Secrets', c.name);
+      }
     }
   });
   if (es === undefined) return;

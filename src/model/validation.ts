@@ -11,7 +11,7 @@ import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from './istio-
 import { ClusterSpec, IstiodExposure, MeshSpec } from './mesh-spec';
 import { readPlainData } from './plain-data';
 import { checkShape } from './structure';
-import { checkIstioValueFields, checkOwnedIstioValues } from './istio-values-validation';
+import { checkIstioValueFields } from './istio-values-validation';
 
 export { fieldName } from './field-name';
 
@@ -50,18 +50,26 @@ export interface MeshCheck {
   readonly spec?: MeshSpec;
 }
 
-/**
- * Checks a whole mesh description and returns every problem found, in a stable order.
- * An empty list means the description is complete and consistent. Any value at all may
- * be passed (for example parsed JSON): wrong types, unknown fields and values that are
- * not plain data are problems like any other, never exceptions.
- */
-export function validateMesh(spec: unknown): MeshProblem[] {
-  return checkMesh(spec).problems;
+/** What the model alone can check of a description, before any plan is derived. */
+export interface DescriptionCheck {
+  /** The problems of the description's structure, meaning and Istio values. */
+  readonly problems: MeshProblem[];
+  /**
+   * A plain-data copy with the Istio version normalized, set when the structure and meaning
+   * are valid, so that a plan can be derived from it: the Istio value overrides may still have
+   * problems (in `problems`), and those that conflict with the derived values are found against
+   * the plan (see `analyzeMesh`).
+   */
+  readonly plannable?: MeshSpec;
 }
 
-/** Like {@link validateMesh}, and also returns the normalized plain-data description when it is valid. */
-export function checkMesh(input: unknown): MeshCheck {
+/**
+ * Checks everything about a description that needs no plan, and returns every problem found,
+ * in a stable order. Any value at all may be passed (for example parsed JSON): wrong types,
+ * unknown fields and values that are not plain data are problems like any other, never
+ * exceptions. Use `analyzeMesh`, which runs this first, for the whole check.
+ */
+export function checkDescription(input: unknown): DescriptionCheck {
   const { value, unreadable } = readPlainData(input);
   const located = [...unreadable, ...checkShape(value)];
   const spec = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as unknown as MeshSpec;
@@ -84,15 +92,12 @@ export function checkMesh(input: unknown): MeshCheck {
     if (!shapeFields.has(field)) problems.push({ cluster, field, message });
   };
   const version = checkMeaning(spec, add);
-  // Overrides of the values the library derives are found by deriving them: from a plan, which
-  // only an otherwise valid description has.
+  // A plan, against which overrides of the values the library derives are checked, can be
+  // derived from a description whose structure and meaning are valid.
   const plannable = problems.length === 0 && typeof version !== 'string';
   checkIstioValueFields(spec, add);
-  if (plannable) checkOwnedIstioValues({ ...spec, istioVersion: version.text }, add);
-  if (problems.length > 0 || typeof version === 'string') return { problems };
-  return { problems: [], spec: { ...spec, istioVersion: version.text } };
+  return { problems, plannable: plannable ? { ...spec, istioVersion: version.text } : undefined };
 }
-
 
 /** The cluster entries of a shape-checked description; an entry of a wrong shape is null. */
 type Clusters = (ClusterSpec | null)[];
@@ -147,7 +152,7 @@ function checkMeaning(spec: MeshSpec, add: AddProblem): IstioVersion | string {
   checkCidrs(clusters, add);
   checkDelivery(spec, clusters, typeof version === 'string' ? undefined : version, add);
   checkTrust(spec, add);
-  checkRemoteCredentials(spec, add);
+  checkRemoteCredentials(spec, typeof version === 'string' ? undefined : version, add);
   checkSecretStores(spec, add);
   checkTraffic(spec, add);
   checkMonitoring(spec, add);
@@ -277,7 +282,7 @@ function checkCidrs(clusters: Clusters, add: AddProblem) {
       overlaps.push([first, second]);
     }
   }
-  // Reported in description order, as before: by the later range's position.
+  // Reported in description order, by the later range's position, so that problems read in the order of the file.
   overlaps.sort(([a1, a2], [b1, b2]) => (a2.index - b2.index) || (a2.field < b2.field ? -1 : a2.field > b2.field ? 1 : 0) ||
     (a1.index - b1.index) || (a1.field < b1.field ? -1 : 1));
   for (const [ra, rb] of overlaps) {

@@ -1,7 +1,4 @@
-/**
- * Whether a cluster runs istiod. In a module of its own, so that the derivation of plans and
- * values, which validation runs, does not load `planMesh` (which runs validation).
- */
+/** Whether a cluster runs istiod. */
 export enum ClusterRole {
   /** Runs istiod, which serves this cluster and possibly remotes. */
   PRIMARY = 'primary',

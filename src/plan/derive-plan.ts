@@ -6,27 +6,18 @@ import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
-import { DeliveredCluster, planDelivery } from './delivery-plan';
+import { planDelivery } from './delivery-plan';
+import { DeliveredCluster, planProcedure } from './procedure';
 import { monitoringPlan } from './monitoring-plan';
-import type { ClusterPlan, EastWestGatewayPlan, IstiodPlan, LoadBalancerPlan, MeshPlan, TrafficPolicyPlan, TrustPlan } from './mesh-plan';
-
-/** The namespace of an external istiod, and of Istio in the clusters it serves, as Istio's guide names it. */
-export const DEFAULT_EXTERNAL_ISTIOD_NAMESPACE = 'external-istiod';
-export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
-export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
-/** The istiod chart's `pilot.autoscaleMin` and `pilot.autoscaleMax` (1.24 to 1.31), the defaults of `IstiodOptions`. */
-export const DEFAULT_ISTIOD_MIN_REPLICAS = 1;
-export const DEFAULT_ISTIOD_MAX_REPLICAS = 5;
-
-/** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
-export function contextVariable(clusterName: string): string {
-  return `CTX_${clusterName.toUpperCase().replace(/-/g, '_')}`;
-}
+import {
+  ClusterPlan, contextVariable, DEFAULT_EXTERNAL_ISTIOD_NAMESPACE, DEFAULT_GATEWAY_MAX_REPLICAS, DEFAULT_GATEWAY_MIN_REPLICAS, DEFAULT_ISTIOD_MAX_REPLICAS, DEFAULT_ISTIOD_MIN_REPLICAS,
+  EastWestGatewayPlan, IstiodPlan, LoadBalancerPlan, MeshPlan, TrafficPolicyPlan, TrustPlan,
+} from './mesh-plan';
 
 /**
- * Derives the per-cluster plan of a description that `checkMesh` has checked and normalized
- * (use `planMesh` for any other). Validation runs it too, to compare Istio value overrides
- * with the values derived from the plan, so it must not depend on validation.
+ * Derives the per-cluster plan of a description whose structure and meaning `checkDescription`
+ * has checked and normalized (use `analyzeMesh` or `planMesh` for any other). The analysis then
+ * compares the description's Istio value overrides with the values derived from this plan.
  */
 export function derivePlan(spec: MeshSpec): MeshPlan {
   const istio = parseIstioVersion(spec.istioVersion!) as IstioVersion;
@@ -84,6 +75,29 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     hasMonitoring: monitoringPlan(spec.monitoring) !== undefined,
   }));
   const meshId = spec.meshId ?? DEFAULT_MESH_ID;
+  const procedure = planProcedure({
+    meshId,
+    certManager: (spec.trust?.mode ?? TrustMode.OFFLINE_CA) === TrustMode.CERT_MANAGER,
+    rootCaFromStore: spec.trust?.certManager?.rootCaFromStore !== undefined,
+    externalSecrets: spec.remoteCredentials?.externalSecrets !== undefined,
+  }, [
+    ...planned.map((c): DeliveredCluster => ({
+      name: c.name,
+      role: c.role,
+      // With an external control plane, every cluster's install waits for the external istiod.
+      controlPlaneCluster: ecp ? ecp.name : c.controlPlaneCluster,
+      hasMeshObjects: c.hasMeshObjects,
+      readsApiServersOf: c.readsApiServersOf,
+      hasTrafficPolicies: c.hasTrafficPolicies,
+      hasMonitoring: c.hasMonitoring,
+      ambient,
+    })),
+    // The external cluster: istiod's namespace, its istiod-external Service and the istiod chart.
+    ...(ecp ? [{
+      name: ecp.name, role: 'external' as const, controlPlaneCluster: ecp.name, hasMeshObjects: true,
+      readsApiServersOf: readByExternalIstiod, hasTrafficPolicies: false, hasMonitoring: false, ambient: false,
+    }] : []),
+  ]);
   return {
     meshId,
     trustDomain: spec.trustDomain ?? DEFAULT_TRUST_DOMAIN,
@@ -112,24 +126,8 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
       secretStore: { name: spec.remoteCredentials.externalSecrets.secretStore.name, kind: secretStoreKind(spec.remoteCredentials.externalSecrets.secretStore) },
       keyPrefix: spec.remoteCredentials.externalSecrets.keyPrefix ?? 'istio-remote',
     } : undefined,
-    delivery: planDelivery(spec, meshId, istio, [
-      ...planned.map((c): DeliveredCluster => ({
-        name: c.name,
-        role: c.role,
-        // With an external control plane, every cluster's install waits for the external istiod.
-        controlPlaneCluster: ecp ? ecp.name : c.controlPlaneCluster,
-        hasMeshObjects: c.hasMeshObjects,
-        readsApiServersOf: c.readsApiServersOf,
-        hasTrafficPolicies: c.hasTrafficPolicies,
-        hasMonitoring: c.hasMonitoring,
-        ambient,
-      })),
-      // The external cluster: istiod's namespace, its istiod-external Service and the istiod chart.
-      ...(ecp ? [{
-        name: ecp.name, role: 'external' as const, controlPlaneCluster: ecp.name, hasMeshObjects: true,
-        readsApiServersOf: readByExternalIstiod, hasTrafficPolicies: false, hasMonitoring: false, ambient: false,
-      }] : []),
-    ]),
+    procedure,
+    delivery: planDelivery(spec, istio, procedure),
     values: spec.values,
     meshConfig: spec.meshConfig,
     monitoring: monitoringPlan(spec.monitoring),

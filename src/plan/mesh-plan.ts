@@ -1,18 +1,26 @@
 import { IstioVersion } from '../model/istio-version';
-import { DataPlaneMode, IstiodExposure, JsonObject, MeshSpec, VerificationClient } from '../model/mesh-spec';
-import { checkMesh, MeshValidationError } from '../model/validation';
+import { DataPlaneMode, IstiodExposure, JsonObject, VerificationClient } from '../model/mesh-spec';
 import { CaKeyType, RootCaFromStore, SecretStoreKind, TrustMode } from '../model/trust-spec';
 import { HttpMatchRequestSpec, LocalityFailoverSpec, OutlierDetectionSettings, SubsetSpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { DeliveryPlan } from './delivery-plan';
 import { MonitoringPlan } from './monitoring-plan';
-import { derivePlan } from './derive-plan';
+import { Procedure } from './procedure';
 
 export { DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN } from '../model/mesh-spec';
 export { ClusterRole } from './cluster-role';
-export {
-  contextVariable, DEFAULT_GATEWAY_MAX_REPLICAS, DEFAULT_GATEWAY_MIN_REPLICAS, DEFAULT_ISTIOD_MAX_REPLICAS, DEFAULT_ISTIOD_MIN_REPLICAS,
-} from './derive-plan';
+/** The namespace of an external istiod, and of Istio in the clusters it serves, as Istio's guide names it. */
+export const DEFAULT_EXTERNAL_ISTIOD_NAMESPACE = 'external-istiod';
+export const DEFAULT_GATEWAY_MIN_REPLICAS = 1;
+export const DEFAULT_GATEWAY_MAX_REPLICAS = 5;
+/** The istiod chart's `pilot.autoscaleMin` and `pilot.autoscaleMax` (1.24 to 1.31), the defaults of `IstiodOptions`. */
+export const DEFAULT_ISTIOD_MIN_REPLICAS = 1;
+export const DEFAULT_ISTIOD_MAX_REPLICAS = 5;
+
+/** `cluster-1` → `CTX_CLUSTER_1`: the environment variable the instructions use for a context. */
+export function contextVariable(clusterName: string): string {
+  return `CTX_${clusterName.toUpperCase().replace(/-/g, '_')}`;
+}
 
 /** A LoadBalancer Service's cloud-facing settings. */
 export interface LoadBalancerPlan {
@@ -83,7 +91,11 @@ export interface ClusterPlan {
    * istiod or services), applied once its control plane is installed.
    */
   readonly hasMeshObjects: boolean;
-  /** Whether the cluster holds the mesh's traffic policies: every primary, when there are any; never a remote. */
+  /**
+   * Whether the cluster holds the mesh's traffic policies, when there are any: every cluster whose
+   * Istio configuration an istiod reads (each primary, or the config cluster of an external
+   * control plane); never a remote.
+   */
   readonly hasTrafficPolicies: boolean;
   /** Whether the cluster gets monitoring objects (scrape configuration and alerts). */
   readonly hasMonitoring: boolean;
@@ -145,7 +157,12 @@ export interface MeshPlan {
   readonly trust: TrustPlan;
   /** With External Secrets, the store the remote secrets go through; undefined for istioctl. */
   readonly remoteCredentials?: { readonly secretStore: { readonly name: string; readonly kind: SecretStoreKind }; readonly keyPrefix: string };
-  /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps. */
+  /**
+   * The install procedure: every step of every cluster and every step done by hand, with what
+   * each comes after. Every order of the output is read off it.
+   */
+  readonly procedure: Procedure;
+  /** The delivery with Argo CD, Flux and the Sail Operator, and the order of every cluster's steps (the procedure's, by wave). */
   readonly delivery: DeliveryPlan;
   /** The mesh's Istio values, merged over the library's in every cluster (see `istioInstallValues`). */
   readonly values?: JsonObject;
@@ -153,7 +170,7 @@ export interface MeshPlan {
   readonly meshConfig?: JsonObject;
   /** Monitoring with the Prometheus Operator, defaults filled in; undefined when the mesh has none or turns it off. */
   readonly monitoring?: MonitoringPlan;
-  /** The traffic policies, one per service, with their defaults filled in; held by every primary. */
+  /** The traffic policies, one per service, with their defaults filled in; held by every primary, or by the config cluster of an external control plane. */
   readonly trafficPolicies: TrafficPolicyPlan[];
 }
 
@@ -183,17 +200,6 @@ export interface TrustPlan {
     readonly duration: string;
     readonly renewBefore: string;
   };
-}
-
-/**
- * Validates a mesh description and derives the per-cluster plan.
- * @throws MeshValidationError listing every problem, when the description has any
- */
-export function planMesh(description: MeshSpec): MeshPlan {
-  const { problems, spec } = checkMesh(description);
-  if (!spec) throw new MeshValidationError(problems);
-  // Validated and normalized: a plain-data copy with the version written as Helm expects it.
-  return derivePlan(spec);
 }
 
 /** A cluster the output installs Istio into, by name and what it is to the mesh. */

@@ -7,7 +7,7 @@ import { IstioIntermediateCa } from '../constructs/cert-manager/istio-intermedia
 import { ReaderCredentialPushSecret } from '../constructs/credentials/reader-credential-push-secret';
 import { ReaderTokenSecret } from '../constructs/credentials/reader-token-secret';
 import { RemoteSecretExternalSecret } from '../constructs/credentials/remote-secret-external-secret';
-import { remoteCredentialKeys } from './credentials/istio-remote-secret';
+import { remoteCredentialKeys } from '../constructs/credentials/istio-remote-secret';
 import { IstioSystemNamespace } from '../constructs/istio-system-namespace';
 import { IstiodLoadBalancer } from '../constructs/istiod-load-balancer';
 import { VerificationWorkloads } from '../constructs/verification-workloads';
@@ -19,9 +19,14 @@ import { ManifestChart } from './manifest-chart';
 import { renderMonitoring } from './monitoring';
 import { renderTrafficPolicies } from './traffic';
 
-/** The Kubernetes objects of one cluster: its namespace, its mesh objects, and the verification workloads. */
+/**
+ * The Kubernetes objects of one cluster, a chart per apply step, so that each step can be
+ * applied, delivered and pruned on its own: its namespace, and where the mesh asks for them its
+ * intermediate CA, reader credentials, remote secrets, mesh objects, traffic policies,
+ * monitoring and verification workloads.
+ */
 export interface ClusterCharts {
-  /** The istio-system namespace, applied before the control plane is installed. */
+  /** Istio's namespace (`istio-system`, or the external control plane's), applied before the control plane is installed. */
   readonly namespace: ManifestChart;
   /** With cert-manager, a primary's intermediate CA, applied before its control plane. */
   readonly trust?: ManifestChart;
@@ -31,7 +36,7 @@ export interface ClusterCharts {
   readonly remoteSecrets?: ManifestChart;
   /** The mesh objects, applied once the control plane is installed; without files when the cluster has none. */
   readonly manifests: ManifestChart;
-  /** A primary's traffic policies, when the mesh has any. */
+  /** The traffic policies, on a primary or an external control plane's config cluster, when the mesh has any. */
   readonly traffic?: ManifestChart;
   /** With monitoring: the cluster's scrape configuration and alerts. */
   readonly monitoring?: ManifestChart;

@@ -1,4 +1,4 @@
-import { toYaml } from './yaml';
+import { toYaml } from '../model/yaml';
 
 /**
  * A kustomize file listing a directory's files and subdirectories in apply order. Kustomize

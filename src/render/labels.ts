@@ -5,11 +5,13 @@ export const MESH_LABEL = 'cdk8s-istio-multicluster/mesh';
 export const CLUSTER_LABEL = 'cdk8s-istio-multicluster/cluster';
 /**
  * `mesh` for a cluster's mesh objects, `verify` for the verification workloads, `namespace`
- * for the istio-system namespace, which no selector of the other layers may match: deleting
- * it would take istiod, `cacerts` and the remote secrets along. `delivery` for the Argo CD
- * and Flux objects, `install` for install resources such as the Sail Operator's `Istio`, `trust`
- * for cert-manager's Issuer and Certificate of a primary's intermediate CA, `credentials` for the
- * reader tokens and remote secrets that go through External Secrets.
+ * for Istio's namespace, which no selector of the other layers may match: deleting it would
+ * take istiod, `cacerts` and the remote secrets along. `delivery` for the Argo CD and Flux
+ * objects, `install` for install resources such as the Sail Operator's `Istio`, `trust` for
+ * cert-manager's Issuer and Certificate of a primary's intermediate CA, `credentials` for the
+ * reader tokens and remote secrets that go through External Secrets, `traffic` for the traffic
+ * policies and `monitoring` for the Prometheus Operator's objects: a layer per chart of a
+ * cluster, so that `kubectl apply --prune -l` of one step never deletes another's.
  */
 export const LAYER_LABEL = 'cdk8s-istio-multicluster/layer';
 

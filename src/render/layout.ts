@@ -1,7 +1,9 @@
 /**
  * Where each generated file goes, relative to a mesh's directory. Every directory that
  * kubectl, kustomize, Argo CD or Flux is pointed at holds only Kubernetes objects and a
- * `Kustomization`; install inputs live under `install/`, where no such tool looks.
+ * `Kustomization`. `install/` holds istioctl's and Helm's inputs, which no such tool reads, and
+ * `install/<cluster>/sail/`, the one directory of objects there: the Sail Operator's resources,
+ * applied in place of the Helm releases.
  */
 
 export const README_FILE = 'README.md';
@@ -15,7 +17,7 @@ export const KUSTOMIZATION_FILE = 'Kustomization';
 
 /** Everything of one cluster that `kubectl apply -k` (or a GitOps tool) applies. */
 export const clusterDir = (cluster: string) => `clusters/${cluster}`;
-/** The istio-system namespace: applied before the cluster's control plane is installed. */
+/** Istio's namespace (`istio-system`, or the external control plane's): applied before the cluster's control plane is installed. */
 export const namespaceDir = (cluster: string) => `clusters/${cluster}/namespace`;
 /** With cert-manager, a primary's intermediate CA: applied after the namespace, before the control plane. */
 export const trustDir = (cluster: string) => `clusters/${cluster}/trust`;
@@ -25,14 +27,14 @@ export const credentialsDir = (cluster: string) => `clusters/${cluster}/credenti
 export const remoteSecretsDir = (cluster: string) => `clusters/${cluster}/remote-secrets`;
 /** The cluster's mesh objects: applied once its control plane is installed. */
 export const meshObjectsDir = (cluster: string) => `clusters/${cluster}/mesh`;
-/** A primary's traffic policies, read by its istiod: applied last. */
+/** The traffic policies, on every cluster whose Istio configuration an istiod reads (each primary, or the config cluster): applied after the mesh objects. */
 export const trafficDir = (cluster: string) => `clusters/${cluster}/traffic`;
-/** With monitoring, the Prometheus Operator's objects of the cluster: applied last. */
+/** With monitoring, the Prometheus Operator's objects of the cluster: applied after the mesh objects, once the scrape targets exist. */
 export const monitoringDir = (cluster: string) => `clusters/${cluster}/monitoring`;
 /** The verification workloads, apart from what the mesh needs. */
 export const verifyDir = (cluster: string) => `verify/${cluster}`;
 
-/** Install inputs: read by istioctl, Helm or the Sail Operator's users, never applied as a directory. */
+/** Install inputs for istioctl and Helm, never applied as a directory (`sailIstioDir` is the exception: a directory of objects). */
 export const istioOperatorPath = (cluster: string) => `install/${cluster}/istio-operator.yaml`;
 export const helmBaseValuesPath = (cluster: string) => `install/${cluster}/helm/base.values.yaml`;
 export const helmIstiodValuesPath = (cluster: string) => `install/${cluster}/helm/istiod.values.yaml`;

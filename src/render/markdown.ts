@@ -28,3 +28,9 @@ export class Lines {
     return `${this.lines.join('\n')}\n`;
   }
 }
+
+/** `a`, `a and b`, `a, b and c`. */
+export function andList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+

@@ -2,7 +2,7 @@ import { EAST_WEST_GATEWAY_CLASS } from '../constructs/ambient-east-west-gateway
 import { SAIL_CNI_NAMESPACE } from '../constructs/sail/sail-istio-cni';
 import { SAIL_ZTUNNEL_NAMESPACE } from '../constructs/sail/sail-ztunnel';
 import { FluxMode } from '../model/delivery-spec';
-import { DeliveryStage } from '../model/delivery-names';
+import { DeliveryStage, HELM_CHART_NAMES } from '../model/delivery-names';
 import { DataPlaneMode } from '../model/mesh-spec';
 import { ClusterRole, InstalledCluster, installedClusters, MeshPlan } from '../plan/mesh-plan';
 import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
@@ -35,6 +35,16 @@ const STAGE_TEXT: Record<DeliveryStage, string> = {
   [DeliveryStage.OBJECTS]: 'the mesh objects',
   [DeliveryStage.TRAFFIC]: 'the traffic policies',
   [DeliveryStage.MONITORING]: 'the scrape configuration and alerts',
+};
+
+/** The steps besides the namespace and the charts, as a sentence lists them. */
+const STAGE_NOUN: Partial<Record<DeliveryStage, string>> = {
+  [DeliveryStage.TRUST]: 'the intermediate CA',
+  [DeliveryStage.CREDENTIALS]: 'the reader token',
+  [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets',
+  [DeliveryStage.OBJECTS]: 'the mesh objects',
+  [DeliveryStage.TRAFFIC]: 'the traffic policies',
+  [DeliveryStage.MONITORING]: 'the monitoring objects',
 };
 
 const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
@@ -262,7 +272,12 @@ export class DeliveryReadme {
     if (hubMode) {
       out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
       const charts = mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? 'Istio\'s base, istiod, cni and ztunnel charts' : 'Istio\'s base and istiod charts';
-      out.p('', `Flux then applies, in each cluster, the namespace, ${charts}, and the mesh objects, each step once the steps it depends on are ready. ` +
+      // The steps besides the namespace and the charts, in the order of their waves.
+      const others = [...new Set([...mesh.delivery.steps].sort((a, b) => a.wave - b.wave).map((s) => s.stage)
+        .filter((stage) => stage !== DeliveryStage.NAMESPACE && !(stage in HELM_CHART_NAMES)))].map((stage) => STAGE_NOUN[stage]);
+      const steps = ['the namespace', charts, ...others];
+      const listed = steps.length === 2 ? steps.join(' and ') : `${steps.slice(0, -1).join(', ')}, and ${steps[steps.length - 1]}`;
+      out.p('', `Flux then applies, in each cluster, ${listed}, each step once the steps it depends on are ready. ` +
         `${this.orderText('charts')}:`, '');
       this.waveTable((s) => s.cluster, 'Stage');
       if (ecp) this.configKubeconfigText(`the config cluster's control plane is ready`, wait('"$FLUX_CONTEXT"', [controlPlane(ecp.configCluster)]));

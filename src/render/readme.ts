@@ -12,7 +12,7 @@ import {
   credentialsDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
   namespaceDir, README_MARKER, remoteSecretsDir, trafficDir, trustDir, verifyDir,
 } from './layout';
-import { code, Lines } from './markdown';
+import { andList, code, Lines } from './markdown';
 import { DeliveryReadme } from './readme-delivery';
 import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
 
@@ -67,11 +67,6 @@ export function gatewayApiVersion(chartMinor: number): string {
 /** The URL of a Gateway API release's standard-channel CRDs. */
 export const gatewayApiCrdsUrl = (version: string) =>
   `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
-
-/** `a`, `a and b`, `a, b and c`. */
-function andList(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
 
 /** Short name of a mesh's shape, as Istio's guide names the four topologies. */
 export function topologyName(mesh: MeshPlan): string {
@@ -211,6 +206,7 @@ class ReadmeWriter {
     out.p(`- ${code('clusters/<cluster>/namespace/')}: the ${code(this.ns)} namespace with the cluster's network label (and on a remote, its primary), applied before the control plane.`);
     out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (${this.ambient ? `the east-west gateway, a Gateway API ${code('Gateway')} that istiod deploys` : 'east-west gateway, exposed istiod and services'}), ` +
       'applied once its control plane runs; the file names sort in apply order. Clusters without such objects have none.');
+    this.layerDirectories();
     out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}` +
       (this.ambient ? ` (the ${code('ambient')} profile: istiod, istio-cni and ztunnel in one command).` : '.'));
     const values = this.helmStages.map((stage, i) => code(i === 0 ? HELM_VALUES[stage]('<cluster>') : HELM_VALUES[stage]('<cluster>').split('/').pop()!));
@@ -219,6 +215,23 @@ class ReadmeWriter {
     this.deliveryAndVerifyDirectories();
     out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
     this.replacedAsAWhole();
+  }
+
+  /** The overview's lines for a cluster's other directories of objects (trust, credentials, traffic, monitoring), where the mesh has them. */
+  private layerDirectories() {
+    const { out, mesh } = this;
+    if (mesh.trust.certManager) {
+      out.p(`- ${code('clusters/<cluster>/trust/')}: cert-manager's Issuer and Certificate of each primary's intermediate CA, applied before its control plane.`);
+    }
+    if (mesh.remoteCredentials) {
+      out.p(`- ${code('clusters/<cluster>/credentials/')}: the reader token of each cluster a primary reads, and the PushSecret that publishes it to the secret store.`);
+      out.p(`- ${code('clusters/<cluster>/remote-secrets/')}: each primary's ExternalSecrets, which render its remote secrets from the store.`);
+    }
+    if (mesh.trafficPolicies.length > 0) {
+      out.p(`- ${code('clusters/<cluster>/traffic/')}: the traffic policies (DestinationRules and VirtualServices), on ${this.ecp ? 'the config cluster' : 'every primary'}, ` +
+        'applied after the mesh objects.');
+    }
+    if (mesh.monitoring) out.p(`- ${code('clusters/<cluster>/monitoring/')}: the Prometheus Operator's scrape configuration and alerts of the cluster.`);
   }
 
   /** The overview's lines for the Sail, Argo CD and Flux output and the verification workloads, where the mesh has them. */
@@ -388,6 +401,12 @@ class ReadmeWriter {
     yield `declare -A API_SERVER=(${servers.length === 0 ? ')' : ''}`;
     if (servers.length > 0) {
       for (const c of servers) yield `  [${c.name}]="${c.apiServer}"`;
+      yield ')';
+    }
+    const tlsNames = mesh.clusters.filter((c) => c.apiServerTlsName !== undefined);
+    if (tlsNames.length > 0) {
+      yield 'declare -A TLS_SERVER_NAME=(';
+      for (const c of tlsNames) yield `  [${c.name}]="${c.apiServerTlsName}"`;
       yield ')';
     }
     yield* shellArray('CLUSTERS', mesh.clusters.map((c) => c.name));
@@ -618,11 +637,12 @@ class ReadmeWriter {
     }
     out.p('Every primary reads the API server of every other cluster. A remote secret holds a kubeconfig for one cluster\'s ' +
       `${code('istio-reader-service-account')}; it is created once per cluster and applied to every primary but that cluster itself:`, '');
-    const server = (c: ClusterPlan) => (c.apiServer !== undefined ? ` --server=${c.apiServer}` : '');
+    // A cluster's TLS server name goes with its API server address; the loop names it only when some cluster has one.
+    const tlsNames = mesh.clusters.some((c) => c.apiServerTlsName !== undefined) ? ' ${TLS_SERVER_NAME[$read]:+--tls-server-name="${TLS_SERVER_NAME[$read]}"}' : '';
     if (this.loops) {
       out.bash([
         'for read in "${CLUSTERS[@]}"; do',
-        '  secret=$(istioctl create-remote-secret --context="${CONTEXT[$read]}" --name="$read" ${API_SERVER[$read]:+--server="${API_SERVER[$read]}"})',
+        `  secret=$(istioctl create-remote-secret --context="\${CONTEXT[$read]}" --name="$read" \${API_SERVER[$read]:+--server="\${API_SERVER[$read]}"}${tlsNames})`,
         '  for reader in "${PRIMARIES[@]}"; do',
         '    if [ "$reader" != "$read" ]; then printf \'%s\\n\' "$secret" | kubectl apply -f - --context="${CONTEXT[$reader]}"; fi',
         '  done',
@@ -633,7 +653,7 @@ class ReadmeWriter {
       for (const reader of this.primaries) {
         for (const name of reader.readsApiServersOf) {
           const read = mesh.clusters.find((c) => c.name === name)!;
-          lines.push(`istioctl create-remote-secret --context=${this.ctx(read)} --name=${read.name}${server(read)} | \\`,
+          lines.push(`istioctl create-remote-secret --context=${this.ctx(read)} --name=${read.name}${this.serverFlags(read)} | \\`,
             `  kubectl apply -f - --context=${this.ctx(reader)}`);
         }
       }
@@ -832,7 +852,6 @@ class ReadmeWriter {
     out.bash(this.perCluster((ctx) => `kubectl --context=${ctx} -n ${this.ns} get ${AMBIENT_DAEMONSETS.join(' ')}`));
   }
 
-  /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
   /** What a primary's failure means for its remotes, and how to promote one: a one-line change of the description. */
   private promotion() {
     const { out, mesh } = this;
@@ -857,6 +876,7 @@ class ReadmeWriter {
       `Workloads restart onto the new istiod as you roll them (${code('kubectl rollout restart')}). ${code(primary)} stays a primary in the description: when it returns, it serves its own workloads again, and the remotes you moved stay with ${code(remote.name)}.`);
   }
 
+  /** Rotating the intermediates, and moving to a new root without downtime, in the order that keeps every workload trusted. */
   private rotation() {
     const { out, mesh } = this;
     out.p('', '## Rotating the CA', '');
@@ -1095,6 +1115,7 @@ class ReadmeWriter {
       `the annotation naming ${code(config.name)}, istiod's cluster ID), applied before the control plane.`);
     out.p(`- ${code('clusters/<cluster>/mesh/')}: the cluster's mesh objects (east-west gateway and exposed services), applied once istiod runs; ` +
       'the file names sort in apply order. Clusters without such objects have none.');
+    this.layerDirectories();
     out.p(`- ${code('install/<cluster>/istio-operator.yaml')}, or ${code(helmBaseValuesPath('<cluster>'))} and ${code('istiod.values.yaml')}: the cluster's Istio ` +
       `install (the remote profile: no istiod runs in it) for ${code('istioctl install -f')}, or for Istio's ${code('base')} and ${code('istiod')} Helm charts. ` +
       'Use either istioctl or Helm, not both.');

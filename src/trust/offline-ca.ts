@@ -8,7 +8,7 @@ import { dns1123LabelProblem } from '../model/formats';
 import { CaKeyType } from '../model/trust-spec';
 
 export { CaKeyType } from '../model/trust-spec';
-import { toYaml } from '../render/yaml';
+import { toYaml } from '../model/yaml';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type { IstioMulticlusterMesh } from '../mesh';
+import type { MeshOutput } from '../render/mesh-output';
 import { MeshProblem, MeshValidationError } from '../model/validation';
 import { prepareMeshDirectories } from './write';
 
@@ -44,9 +44,9 @@ export function writeMeshesOnSynth(app: App): void {
 }
 
 /** The meshes of an app by directory name (their construct ids), refusing two of one name. */
-function meshDirectories(app: App): Record<string, IstioMulticlusterMesh> {
-  const meshes = app.node.findAll().filter((c): c is IstioMulticlusterMesh => MESH_MARK in c);
-  const byName = new Map<string, IstioMulticlusterMesh[]>();
+function meshDirectories(app: App): Record<string, MeshOutput> {
+  const meshes = app.node.findAll().filter((c): c is MeshOutput => MESH_MARK in c);
+  const byName = new Map<string, MeshOutput[]>();
   for (const mesh of meshes) byName.set(mesh.node.id, [...(byName.get(mesh.node.id) ?? []), mesh]);
   const clashes = [...byName].filter(([, list]) => list.length > 1);
   if (clashes.length > 0) {

@@ -49,7 +49,8 @@ export function meshChanges(before: { plan: MeshPlan; files: readonly MeshFile[]
 /**
  * The cluster a generated path belongs to: its directories (`clusters/<c>/`, `install/<c>/`,
  * `verify/<c>/`, `flux/clusters/<c>/`, `flux/control-planes/<c>/`) or, for Argo CD's
- * Applications (`NN-<c>-<step>.yaml`), the longest cluster name the file is named after.
+ * Applications (`NN-<c>-<step>.yaml`), the longest cluster name the file is named after, and for
+ * hub Flux the cluster of its `flux/hub/cluster-<c>.yaml`.
  */
 function clusterOfPath(path: string, clusters: string[]): string | undefined {
   const dir = /^(?:clusters|install|verify|flux\/clusters|flux\/control-planes)\/([^/]+)\//.exec(path);

@@ -1,7 +1,7 @@
 import { DataPlaneMode } from '../model/mesh-spec';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IstioMulticlusterMesh } from '../mesh';
+import { MeshOutput } from '../render/mesh-output';
 import { MeshValidationError } from '../model/validation';
 import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../render/install/helm-values';
 import { renderIstioOperator } from '../render/install/istio-operator';
@@ -10,7 +10,7 @@ import { helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunne
 import { OutputDirectory } from '../render/output-directory';
 import { ManifestChart } from '../render/manifest-chart';
 import { ClusterFiles, renderReadme } from '../render/readme';
-import { toYaml } from '../render/yaml';
+import { toYaml } from '../model/yaml';
 
 /** One generated file: its path relative to the mesh's directory, and its text. */
 export interface MeshFile {
@@ -56,7 +56,7 @@ function directoryFiles(dir: OutputDirectory): MeshFile[] {
  * its `Kustomization`, and per cluster the install inputs.
  * @throws MeshValidationError listing every problem, when the mesh is invalid
  */
-export function renderMeshFiles(mesh: IstioMulticlusterMesh): MeshFile[] {
+export function renderMeshFiles(mesh: MeshOutput): MeshFile[] {
   if (mesh.problems.length > 0) throw new MeshValidationError(mesh.problems, `mesh "${mesh.node.id}"`);
   const errors = validationErrors(mesh);
   if (errors.length > 0) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as nodeFs from 'fs';
 import * as path from 'path';
-import type { IstioMulticlusterMesh } from '../mesh';
+import type { MeshOutput } from '../render/mesh-output';
 import { MeshProblem, MeshValidationError } from '../model/validation';
 import { README_FILE, README_MARKER } from '../render/layout';
 import { MeshWriteError } from './errors';
@@ -60,15 +60,15 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * @throws MeshWriteError, writing nothing, when a directory exists that was not generated
  * by this library, or a generated one holds files that were added to it.
  */
-export function writeMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>): void;
+export function writeMeshDirectories(outdir: string, meshes: Record<string, MeshOutput>): void;
 /** @internal */
-export function writeMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions): void;
-export function writeMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions = {}): void {
+export function writeMeshDirectories(outdir: string, meshes: Record<string, MeshOutput>, options: WriteOptions): void;
+export function writeMeshDirectories(outdir: string, meshes: Record<string, MeshOutput>, options: WriteOptions = {}): void {
   writeRendered(outdir, renderAll(meshes), options.fs ?? nodeFs);
 }
 
 /** Every mesh rendered, or one MeshValidationError listing the problems of all. */
-function renderAll(meshes: Record<string, IstioMulticlusterMesh>): Record<string, MeshFile[]> {
+function renderAll(meshes: Record<string, MeshOutput>): Record<string, MeshFile[]> {
   const problems: MeshProblem[] = [];
   const rendered: Record<string, MeshFile[]> = {};
   for (const [name, mesh] of Object.entries(meshes).sort(([a], [b]) => byCodeUnits(a, b))) {
@@ -89,10 +89,10 @@ function renderAll(meshes: Record<string, IstioMulticlusterMesh>): Record<string
 }
 
 /** Writes one mesh into `dir` (replacing a directory this library generated before). */
-export function writeMeshDirectory(dir: string, mesh: IstioMulticlusterMesh): void;
+export function writeMeshDirectory(dir: string, mesh: MeshOutput): void;
 /** @internal */
-export function writeMeshDirectory(dir: string, mesh: IstioMulticlusterMesh, options: WriteOptions): void;
-export function writeMeshDirectory(dir: string, mesh: IstioMulticlusterMesh, options: WriteOptions = {}): void {
+export function writeMeshDirectory(dir: string, mesh: MeshOutput, options: WriteOptions): void;
+export function writeMeshDirectory(dir: string, mesh: MeshOutput, options: WriteOptions = {}): void {
   const resolved = path.resolve(dir);
   writeMeshDirectories(path.dirname(resolved), { [path.basename(resolved)]: mesh }, options);
 }
@@ -154,7 +154,7 @@ function prepareRendered(outdir: string, rendered: Record<string, readonly MeshF
  * written nothing.
  * @internal
  */
-export function prepareMeshDirectories(outdir: string, meshes: Record<string, IstioMulticlusterMesh>, options: WriteOptions = {}): () => void {
+export function prepareMeshDirectories(outdir: string, meshes: Record<string, MeshOutput>, options: WriteOptions = {}): () => void {
   return prepareRendered(outdir, renderAll(meshes), options.fs ?? nodeFs);
 }
 

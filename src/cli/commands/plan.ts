@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { planMesh } from '../../plan/mesh-plan';
 import { CliIo, ExitCode } from '../io';
 import { readMeshInputs } from '../mesh-inputs';
 import { renderPlanText } from '../plan-text';
@@ -16,7 +15,7 @@ export function registerPlan(program: Command, io: CliIo, done: (code: ExitCode)
     .action((file: string, options: { json?: boolean }) => {
       const inputs = readMeshInputs([file], io);
       if (inputs.code !== ExitCode.OK) return done(inputs.code);
-      const plan = planMesh(inputs.valid[0].spec);
+      const plan = inputs.valid[0].plan;
       io.out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
       return done(ExitCode.OK);
     });

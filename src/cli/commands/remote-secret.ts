@@ -26,8 +26,8 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../model/format
 import {
   ISTIO_READER_SERVICE_ACCOUNT, istioRemoteSecret, IstioRemoteSecret, readerTokenSecret, readerTokenSecretName, SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY,
-} from '../../render/credentials/istio-remote-secret';
-import { toYaml } from '../../render/yaml';
+} from '../../constructs/credentials/istio-remote-secret';
+import { toYaml } from '../../model/yaml';
 import { CliIo, ExitCode } from '../io';
 
 /** The environment variable naming the kubectl binary to run. */

@@ -19,8 +19,8 @@ export function meshNameOf(file: string): string {
 export function registerSynth(program: Command, io: CliIo, done: (code: ExitCode) => void): void {
   program.command('synth')
     .summary('write each mesh file\'s mesh to <dir>/<name>/')
-    .description('Writes each mesh file\'s mesh to <dir>/<name>/: per-cluster manifests, Istio install inputs, Argo CD and Flux ' +
-      'output, and a README with the commands in order. <name> is the file\'s name without its extension. Every file is ' +
+    .description('Writes each mesh file\'s mesh to <dir>/<name>/: per-cluster manifests, Istio install inputs, Argo CD, Flux and ' +
+      'Sail Operator output, and a README with the commands in order. <name> is the file\'s name without its extension. Every file is ' +
       'checked first: on any problem nothing is written. A directory is replaced only if this command generated it.')
     .argument('<mesh-file...>', 'mesh files (YAML or JSON)')
     .requiredOption('-o, --output <dir>', 'the output directory')

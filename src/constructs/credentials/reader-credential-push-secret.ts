@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   PushSecret, PushSecretSpecDeletionPolicy, PushSecretSpecSecretStoreRefsKind, PushSecretSpecUpdatePolicy,
 } from '../../../imports/external-secrets-push-external-secrets.io';
-import { readerTokenSecretName, RemoteCredentialKeys, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY } from '../../render/credentials/istio-remote-secret';
+import { readerTokenSecretName, RemoteCredentialKeys, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY } from './istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreKind, secretStoreProblems } from './secret-store';
 

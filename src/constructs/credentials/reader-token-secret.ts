@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   ISTIO_READER_SERVICE_ACCOUNT, readerTokenSecret, readerTokenSecretName, TOKEN_SECRET_CA_KEY, TOKEN_SECRET_TOKEN_KEY,
-} from '../../render/credentials/istio-remote-secret';
+} from './istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 
 /** Properties of {@link ReaderTokenSecret}. */

@@ -7,7 +7,7 @@ import {
 import {
   RemoteClusterEndpoint, RemoteCredentialKeys, remoteSecretKubeconfigTemplate, remoteSecretMetadata, remoteSecretName,
   remoteTemplateProblems, TEMPLATE_CA_KEY, TEMPLATE_TOKEN_KEY,
-} from '../../render/credentials/istio-remote-secret';
+} from './istio-remote-secret';
 import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 import { DEFAULT_CREDENTIAL_REFRESH_INTERVAL, RemoteCredentialProperties, SecretStoreRef, secretStoreKind, secretStoreProblems } from './secret-store';
 

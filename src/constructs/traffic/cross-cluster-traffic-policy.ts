@@ -17,8 +17,8 @@ export interface CrossClusterTrafficPolicyProps extends TrafficPolicySpec {
  * across every cluster of the mesh: a DestinationRule with the service's subsets, its locality
  * failover (`trafficPolicy.loadBalancer.localityLbSetting`) and outlier detection, and, when the
  * policy has routes, a VirtualService with them. Both are named after the service and go to its
- * namespace. Apply them to every primary: each istiod reads them from its own cluster and
- * configures the proxies it serves, in remotes too.
+ * namespace. Apply them where an istiod reads Istio configuration (every primary, or an external
+ * control plane's config cluster): it configures the proxies it serves with them, in remotes too.
  */
 export class CrossClusterTrafficPolicy extends Construct {
   public readonly destinationRule: istio.DestinationRule;

@@ -8,7 +8,7 @@ import { MeshApplication, MeshApplicationProps } from '../../constructs/argocd/m
 import { DeliveryStage, HelmStage } from '../../model/delivery-names';
 import { DeliveryStep, repositoryPathOf, RepositoryPlan } from '../../plan/delivery-plan';
 import { MeshPlan } from '../../plan/mesh-plan';
-import { IstioInstallValues } from '../install/istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
 import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';

@@ -9,7 +9,7 @@ import { deliveryObjectName, DeliveryStage, HELM_RELEASE_NAMES, HelmStage } from
 import { FluxMode } from '../../model/delivery-spec';
 import { DeliveryStep, FluxPlan, repositoryPathOf, RepositoryPlan, StepRef } from '../../plan/delivery-plan';
 import { InstalledCluster, installedClusters, MeshPlan } from '../../plan/mesh-plan';
-import { IstioInstallValues } from '../install/istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 import { commonLabels, meshLabels } from '../labels';
 import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, namespaceDir, stepDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
@@ -58,11 +58,12 @@ interface Sources {
 }
 
 /**
- * The Flux output of a mesh. Each cluster is delivered by three Flux Kustomizations: its
- * namespace, its control plane (a directory of HelmReleases, one per chart step: Istio's `base`
- * and `istiod` charts, and in an ambient mesh its `cni` and `ztunnel` charts, which it applies
- * where Flux runs and waits for) and its mesh objects, ordered with `dependsOn` as the plan
- * orders the steps.
+ * The Flux output of a mesh. Each cluster is delivered by a Flux Kustomization per step of the
+ * plan: its namespace, its control plane (a directory of HelmReleases, one per chart step:
+ * Istio's `base` and `istiod` charts, and in an ambient mesh its `cni` and `ztunnel` charts,
+ * which it applies where Flux runs and waits for), and where the plan has them its trust,
+ * credentials, remote secrets, mesh objects, traffic policies and monitoring, ordered with
+ * `dependsOn` as the plan orders the steps.
  *
  * In hub mode one Flux holds every cluster's objects, in one entry directory, and reaches the
  * clusters through kubeconfig Secrets; in per-cluster mode each cluster has an entry directory
@@ -164,7 +165,7 @@ class FluxRenderer {
     return deliveryObjectName(this.mesh.meshId, cluster, CONTROL_PLANE);
   }
 
-  /** A cluster's Kustomizations: its namespace, its control plane and its mesh objects. */
+  /** A cluster's Kustomizations, one per step of the plan (the chart steps share the control plane's), each waiting for what its step comes after. */
   public clusterSteps(scope: Construct, git: FluxGitRepository, cluster: InstalledCluster): Construct {
     const steps = this.stepsOf(cluster.name);
     const common = {

@@ -3,7 +3,7 @@ import { DeliveryStep } from '../../plan/delivery-plan';
 import {
   renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues,
 } from '../install/helm-values';
-import { IstioInstallValues } from '../install/istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 
 /**
  * Each chart's values, projected from the cluster's one values model by the same functions as

@@ -5,7 +5,7 @@ import { SAIL_CNI_NAMESPACE, SailIstioCni } from '../../constructs/sail/sail-ist
 import { SAIL_ZTUNNEL_NAMESPACE, SailZTunnel } from '../../constructs/sail/sail-ztunnel';
 import { DataPlaneMode } from '../../model/mesh-spec';
 import { installedClusters, MeshPlan } from '../../plan/mesh-plan';
-import { IstioInstallValues } from '../install/istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 import { commonLabels } from '../labels';
 import { namespaceDir, sailIstioDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';

@@ -1,4 +1,4 @@
-import { IstioInstallValues } from './istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 
 /** Values for Istio's `base` chart (CRDs and cluster-wide resources). */
 export interface BaseChartValues {

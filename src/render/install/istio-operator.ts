@@ -1,5 +1,5 @@
 import { ISTIO_SYSTEM_NAMESPACE } from '../../constructs/istio-names';
-import { IstioInstallValues } from './istio-values';
+import { IstioInstallValues } from '../../plan/install/istio-values';
 
 /** An `IstioOperator` resource as `istioctl install -f` reads it. */
 export interface IstioOperatorResource {

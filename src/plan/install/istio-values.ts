@@ -1,7 +1,7 @@
 import { isIPAddress } from '../../model/formats';
 import { DataPlaneMode } from '../../model/mesh-spec';
-import { ClusterRole } from '../../plan/cluster-role';
-import type { ClusterPlan, ExternalControlPlanePlan, IstiodPlan, MeshPlan } from '../../plan/mesh-plan';
+import { ClusterRole } from '../cluster-role';
+import type { ClusterPlan, ExternalControlPlanePlan, IstiodPlan, MeshPlan } from '../mesh-plan';
 import { mergeValues, ValuesObject } from './merge-values';
 
 /** istiod's webhook port, which remotes reach on the gateway or istiod-external Service. */
@@ -17,8 +17,8 @@ const WEBHOOK_PORT = 15017;
  */
 export interface IstioInstallValues {
   /**
-   * `remote` on a remote cluster: no istiod, an injector webhook and `istiod` Service pointing at the
-   * primary. `ambient` in an ambient mesh: istiod for ambient mode, which the `istio-cni` and `ztunnel`
+   * `remote` on every cluster that runs no istiod (a remote, or every cluster of an external control
+   * plane): an injector webhook and `istiod` Service pointing at the istiod that serves it. `ambient` in an ambient mesh: istiod for ambient mode, which the `istio-cni` and `ztunnel`
    * charts (installed with the same profile) complete.
    */
   readonly profile?: 'remote' | 'ambient';
@@ -36,9 +36,12 @@ export interface IstioInstallValues {
     readonly network: string;
     /** On a primary that serves remotes: istiod also acts as their external control plane. */
     readonly externalIstiod?: boolean;
-    /** On a remote: where its primary's istiod is reachable. */
+    /** Where the istiod that serves the cluster is reachable: its primary's, or the external istiod's. */
     readonly remotePilotAddress?: string;
-    /** On a remote, as Istio's primary-remote guide sets it: istiod's RBAC exists in this cluster. */
+    /**
+     * Where istiod's RBAC and the CRDs must exist in this cluster: on a remote of a primary (as
+     * Istio's primary-remote guide sets it), and on an external control plane's config cluster only.
+     */
     readonly configCluster?: boolean;
     /**
      * On a primary with `istiod` set: whether istiod gets its PodDisruptionBudget (`minAvailable: 1`),

@@ -28,9 +28,9 @@
  *   istio-reader-service-account` (`constants.DefaultServiceAccountName`), and no labels; it reuses
  *   any Secret of that type annotated for the account (`secretReferencesServiceAccount`).
  */
-import { ISTIO_SYSTEM_NAMESPACE } from '../../constructs/istio-names';
+import { ISTIO_SYSTEM_NAMESPACE } from '../istio-names';
 import { dns1123LabelProblem } from '../../model/formats';
-import { toYaml } from '../yaml';
+import { toYaml } from '../../model/yaml';
 
 /** The prefix of a remote secret's name, followed by the name of the cluster it reads. */
 export const REMOTE_SECRET_NAME_PREFIX = 'istio-remote-secret-';
