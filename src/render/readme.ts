@@ -13,6 +13,7 @@ import {
   namespaceDir, README_MARKER, remoteSecretsDir, trafficDir, trustDir, verifyDir,
 } from './layout';
 import { andList, code, Lines } from './markdown';
+import { DIAGRAM_DETAIL_MAX_CLUSTERS, topologyDiagramMarkdown } from './topology-diagram';
 import { DeliveryReadme } from './readme-delivery';
 import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
 
@@ -198,6 +199,7 @@ class ReadmeWriter {
       const gw = c.eastWestGateway ? (c.eastWestGateway.exposesIstiod ? 'yes, also carries istiod (15012, 15017)' : this.ambient ? `yes (HBONE, ${HBONE_PORT})` : 'yes') : 'no';
       out.p(`| ${c.name} | ${c.network} | ${this.roleText(c)} | ${gw} |`);
     }
+    this.diagram();
     if (this.ambient) this.ambientOverview();
 
     out.p('', '## What is here', '');
@@ -215,6 +217,18 @@ class ReadmeWriter {
     this.deliveryAndVerifyDirectories();
     out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
     this.replacedAsAWhole();
+  }
+
+  /** The topology as a Mermaid diagram, which GitHub and GitLab draw (the same as `plan --format mermaid` prints). */
+  private diagram() {
+    const { mesh } = this;
+    const serves = mesh.externalControlPlane !== undefined || mesh.clusters.some((c) => c.role === ClusterRole.REMOTE);
+    const reads = mesh.clusters.some((c) => c.readsApiServersOf.length > 0) || mesh.externalControlPlane !== undefined;
+    const legend = [...(serves ? ['thick arrows go from the istiod to the clusters whose proxies it serves'] : []),
+      ...(reads ? ['dotted arrows from each istiod to the API servers it reads'] : [])];
+    const byNetwork = mesh.clusters.length > DIAGRAM_DETAIL_MAX_CLUSTERS ? ', network by network' : '';
+    this.out.p('', `The mesh${byNetwork}${legend.length > 0 ? `: ${legend.join('; ')}` : ''}.`, '');
+    this.out.p(...topologyDiagramMarkdown(this.mesh));
   }
 
   /** The overview's lines for a cluster's other directories of objects (trust, credentials, traffic, monitoring), where the mesh has them. */
@@ -1104,6 +1118,7 @@ class ReadmeWriter {
         : `remote, served by the istiod of ${ecp.name} at ${code(c.remotePilotAddress!)}`;
       out.p(`| ${c.name} | ${c.network} | ${role} | ${c.eastWestGateway ? 'yes' : 'no'} |`);
     }
+    this.diagram();
     out.p('', '## What is here', '');
     out.p(`Every directory of objects applies as it is with ${code('kubectl apply -f <dir>/')} (or ${code('-R')}, or ${code('-k')}), and has a ${code('Kustomization')} ` +
       `file that kustomize reads as it reads ${code('kustomization.yaml')}; ${code('kubectl apply -f')} skips it.`, '');

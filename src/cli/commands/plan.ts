@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { renderTopologyDiagram } from '../../render/topology-diagram';
 import { CliIo, ExitCode } from '../io';
 import { readMeshInputs } from '../mesh-inputs';
 import { renderPlanText } from '../plan-text';
@@ -10,13 +11,17 @@ export function registerPlan(program: Command, io: CliIo, done: (code: ExitCode)
       'its primary or the remotes it serves, how it exposes istiod, its east-west gateway and whether that exposes services, ' +
       'the API servers it reads, and its delivery steps; then the apply order of the whole mesh. Writes nothing.')
     .argument('<mesh-file>', 'a mesh file (YAML or JSON)')
-    .option('--json', 'print the plan as JSON (the MeshPlan of the TypeScript API)')
-    .addHelpText('after', '\nExample:\n  $ cdk8s-istio-multicluster plan examples/primary-remote.yaml')
-    .action((file: string, options: { json?: boolean }) => {
+    .addOption(new Option('--format <format>', 'text for people; json for the MeshPlan of the TypeScript API, its procedure\'s steps ' +
+      'included; mermaid for the topology as a Mermaid flowchart').choices(['text', 'json', 'mermaid']).default('text'))
+    .option('--json', 'the same as --format json')
+    .addHelpText('after', '\nExamples:\n  $ cdk8s-istio-multicluster plan examples/primary-remote.yaml\n' +
+      '  $ cdk8s-istio-multicluster plan --format mermaid examples/primary-remote.yaml')
+    .action((file: string, options: { json?: boolean; format: 'text' | 'json' | 'mermaid' }) => {
       const inputs = readMeshInputs([file], io);
       if (inputs.code !== ExitCode.OK) return done(inputs.code);
       const plan = inputs.valid[0].plan;
-      io.out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
+      const format = options.json ? 'json' : options.format;
+      io.out(format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'mermaid' ? renderTopologyDiagram(plan) : renderPlanText(plan));
       return done(ExitCode.OK);
     });
 }
