@@ -1,6 +1,6 @@
 /**
- * The TypeScript examples of the project's README run as written (against this source,
- * in place of the installed package) and write what they promise.
+ * The TypeScript examples of the project's README and of every reference page in docs/ run
+ * as written (against this source, in place of the installed package) and write what they promise.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -8,11 +8,15 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
-/** The ```ts blocks that make a mesh and write it, by hand or through the app's synth. */
-const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
-  .filter((code) => code.includes('writeMeshDirectory(') || (code.includes('new IstioMulticlusterMesh(app,') && code.includes('app.synth()')));
+/** The README, then every page of docs/ (not its subdirectories, such as the design notes). */
+const pages = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+
+/** The ```ts blocks that make a mesh and write it, by hand or through the app's synth, with the page each is on. */
+const examples = pages.flatMap((page) => [...fs.readFileSync(path.join(root, page), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => m[1])
+  .filter((code) => code.includes('writeMeshDirectory(') || (code.includes('new IstioMulticlusterMesh(app,') && code.includes('app.synth()')))
+  .map((code, i) => ({ page, n: i + 1, code })));
 
 /** Where an example writes its mesh: the directory it names, or the app's `dist/<mesh id>`. */
 function targetOf(code: string): string {
@@ -20,12 +24,14 @@ function targetOf(code: string): string {
   return written ? written[1] : `dist/${/new IstioMulticlusterMesh\(app, '([^']+)'/.exec(code)![1]}`;
 }
 
-describe('the README\'s examples', () => {
+describe('the examples of the README and docs/', () => {
   it('are there', () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
+    // The quick start's example stays in the README.
+    expect(examples.filter((e) => e.page === 'README.md').length).toBeGreaterThanOrEqual(1);
   });
 
-  it.each(examples.map((code, i) => [i + 1, code] as const))('example %i runs and writes a mesh directory', (_i, code) => {
+  it.each(examples.map((e) => [e.page, e.n, e.code] as const))('%s, example %i, runs and writes a mesh directory', (_page, _n, code) => {
     // Inside the project, so that the example resolves cdk8s as an app of the user's would.
     const cache = path.join(root, 'node_modules', '.cache', 'cdk8s-istio-multicluster');
     fs.mkdirSync(cache, { recursive: true });

@@ -12,6 +12,7 @@ import {
 } from '../src';
 import { externalIstiodInstallValues, istioInstallValues } from '../src/plan/install/istio-values';
 import { expectMeshInvariants } from './invariants';
+import { expectReadmeOrder } from './readme-order';
 import { validateObject } from './object-schemas';
 import { ECP_CONFIG_ONLY, parseObjects, synth } from './support';
 
@@ -197,7 +198,8 @@ describe('the per-cluster facts, as for the seed topologies', () => {
   it.each([['a config cluster alone', CONFIG_ONLY], ['a config cluster and a further remote on another network', WITH_REMOTE]] as const)(
     '%s: the clusters agree with each other and with the external istiod', async (_name, spec) => {
       const { mesh, files } = synth(spec);
-      await expectMeshInvariants(mesh.plan!, files);
+      expectMeshInvariants(mesh.plan!, files);
+      await expectReadmeOrder(mesh.plan!, files);
     });
 });
 

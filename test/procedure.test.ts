@@ -8,15 +8,15 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  deliveryOrder, DeliveryStage, FluxMode, istioInstallValues, ManualStepKind, MeshPlan, MeshSpec, planMesh, Procedure, renderArgoCd, renderFlux,
-  renderReadme, stepId, Topology, TrustMode, withWaves,
+  deliveryOrder, FluxMode, istioInstallValues, MeshPlan, MeshSpec, planMesh, renderArgoCd, renderFlux, renderReadme, Topology, TrustMode, withWaves,
 } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
 import { renderPlanText } from '../src/cli/plan-text';
 import { ClusterFiles } from '../src/render/readme';
 import { filesOf } from './delivery-renderer';
-import { expectOrder, OrderEvent } from './order-rules';
-import { ECP_CONFIG_ONLY, guideTopologies, MIXED_MESH } from './support';
+import { expectReadmeOrder } from './readme-order';
+import { expectProcedureOrder } from './procedure-order';
+import { ECP_CONFIG_ONLY, guideTopologies, MIXED_MESH, synth } from './support';
 
 const EXTERNAL_SECRETS = (spec: MeshSpec): MeshSpec => ({
   ...spec,
@@ -51,66 +51,12 @@ const meshes: [string, MeshSpec][] = [
   }],
 ];
 
-/** Whether step `to` comes after step `from`, directly or through other steps. */
-function reachability(procedure: Procedure): (from: string, to: string) => boolean {
-  const byId = new Map(procedure.steps.map((s) => [s.id, s]));
-  const ancestors = new Map<string, Set<string>>();
-  const of = (id: string): Set<string> => {
-    let found = ancestors.get(id);
-    if (found) return found;
-    found = new Set();
-    for (const a of byId.get(id)!.after) {
-      found.add(a);
-      for (const b of of(a)) found.add(b);
-    }
-    ancestors.set(id, found);
-    return found;
-  };
-  return (from, to) => of(to).has(from);
-}
-
-/**
- * The steps at which an order rule's event happens: the first of them to run. The namespace is
- * made by hand with the CA secret when that is a step done by hand (it comes before anything else).
- */
-function stepsOf(plan: MeshPlan, e: OrderEvent): string[] {
-  const has = (id: string) => plan.procedure.steps.some((s) => s.id === id);
-  const manual = (kind: ManualStepKind) => `manual/${kind}`;
-  switch (e.what) {
-    case 'namespace': return [stepId(e.cluster, DeliveryStage.NAMESPACE), ...(has(manual(ManualStepKind.TRUST)) ? [manual(ManualStepKind.TRUST)] : [])];
-    case 'cacerts': return has(manual(ManualStepKind.TRUST)) ? [manual(ManualStepKind.TRUST)] : [stepId(e.cluster, DeliveryStage.TRUST)];
-    case 'base': return [stepId(e.cluster, DeliveryStage.BASE)];
-    case 'istiod': return [stepId(e.cluster, DeliveryStage.ISTIOD)];
-    case 'istio-cni': return [stepId(e.cluster, DeliveryStage.CNI)];
-    case 'ztunnel': return [stepId(e.cluster, DeliveryStage.ZTUNNEL)];
-    case 'objects': return [stepId(e.cluster, DeliveryStage.OBJECTS)];
-    case 'traffic': return [stepId(e.cluster, DeliveryStage.TRAFFIC)];
-    case 'monitoring': return [stepId(e.cluster, DeliveryStage.MONITORING)];
-    case 'istio-kubeconfig': return [manual(ManualStepKind.CONFIG_KUBECONFIG)];
-    case 'attached': {
-      if (has(manual(ManualStepKind.REMOTE_SECRETS))) return [manual(ManualStepKind.REMOTE_SECRETS)];
-      const primary = plan.clusters.find((c) => c.name === e.cluster)!.controlPlaneCluster;
-      return [stepId(primary, DeliveryStage.REMOTE_SECRETS)];
-    }
-    case 'verify': return [];
-  }
-}
-
 describe.each(meshes)('the procedure of %s', (_name, spec) => {
   const plan = planMesh(spec);
   const { procedure } = plan;
 
   it('keeps every order rule, on the graph itself', () => {
-    const after = reachability(procedure);
-    const exists = (id: string) => procedure.steps.some((s) => s.id === id);
-    expectOrder(plan, (a, b) => {
-      const [from, to] = [stepsOf(plan, a).filter(exists), stepsOf(plan, b).filter(exists)];
-      // The verification is run by the README once everything else is in; it is not a step of the graph.
-      if (b.what === 'verify') return true;
-      if (from.length === 0 || to.length === 0) return undefined;
-      // b happens at its first step: every one of them comes after a step of a (or is the step that does a first).
-      return to.every((t) => from.some((f) => f === t || after(f, t)));
-    }, () => procedure.steps.map((s) => `${s.id} after ${s.after.join(', ') || '-'}`).join('\n'));
+    expectProcedureOrder(plan);
   });
 
   it('names only steps it has, in no cycle, each delivered step in a later wave than every step it comes after', () => {
@@ -161,25 +107,51 @@ describe('one change to the procedure', () => {
     const readme = renderReadme(plan, layout);
     expect(readme).toContain('## Delivering with Argo CD');
     const delivery = readme.slice(readme.indexOf('## Delivering with Argo CD'));
-    return { argoWaves, fluxDependsOn, readme: delivery, json: JSON.stringify(plan), text: renderPlanText(plan) };
+    // The kubectl path: which primary's control plane the README installs first.
+    const installs = [...readme.matchAll(/^## \d+\. Install the control plane of the primary `([^`]+)`/gm)].map((m) => m[1]);
+    return { argoWaves, fluxDependsOn, delivery, installs, json: JSON.stringify(plan), text: renderPlanText(plan) };
   }
 
-  it('changes the Argo CD waves, the Flux dependsOn, the README\'s delivery order and the plan printed, together', () => {
+  it('changes the README\'s kubectl path and delivery order, the Argo CD waves, the Flux dependsOn and the plan printed, together', () => {
     const plan = planMesh(spec);
-    // cluster2's charts wait for cluster1's: one more edge in the graph.
+    // cluster1's charts wait for cluster2's istiod: one more edge in the graph, against the description's order.
     const procedure = withWaves({
-      steps: plan.procedure.steps.map((s) => (s.id === 'cluster2/istio-base' ? { ...s, after: [...s.after, 'cluster1/istiod'] } : s)),
+      steps: plan.procedure.steps.map((s) => (s.id === 'cluster1/istio-base' ? { ...s, after: [...s.after, 'cluster2/istiod'] } : s)),
     });
     const mutated: MeshPlan = { ...plan, procedure, delivery: { ...plan.delivery, ...deliveryOrder(procedure) } };
     const [before, after] = [views(plan), views(mutated)];
 
+    expect(before.installs).toEqual(['cluster1', 'cluster2']);
+    expect(after.installs).toEqual(['cluster2', 'cluster1']);
+    expect(after.delivery).not.toEqual(before.delivery);
     expect(after.argoWaves).not.toEqual(before.argoWaves);
-    expect(after.argoWaves).toContain('mesh1-cluster2-istio-base: 4');
+    expect(after.argoWaves).toContain('mesh1-cluster1-istio-base: 4');
     expect(after.fluxDependsOn).not.toEqual(before.fluxDependsOn);
-    expect(after.fluxDependsOn.find((d) => d.startsWith('Kustomization/mesh1-cluster2-control-plane'))).toMatch(/mesh1-cluster1-control-plane/);
-    expect(after.readme).not.toEqual(before.readme);
+    expect(after.fluxDependsOn.find((d) => d.startsWith('Kustomization/mesh1-cluster1-control-plane'))).toMatch(/mesh1-cluster2-control-plane/);
     expect(after.json).not.toEqual(before.json);
-    expect(after.text).not.toEqual(before.text);
-    expect(after.text).toMatch(/istio-base \(wave 4, after cluster2\/namespace, cluster1\/istiod\)/);
+    expect(after.text).toMatch(/istio-base \(wave 4, after cluster1\/namespace, cluster2\/istiod\)/);
+  });
+
+  it('is refused where the README\'s sections cannot keep it: a primary\'s install after another primary\'s remote', () => {
+    // west-1's charts after east-2's: the primaries' section after the remotes', which comes after the primaries' (east-2 after east-1).
+    const plan = planMesh(MIXED_MESH);
+    const procedure = withWaves({
+      steps: plan.procedure.steps.map((s) => (s.id === 'west-1/istio-base' ? { ...s, after: [...s.after, 'east-2/istiod'] } : s)),
+    });
+    const layout = new Map<string, ClusterFiles>(plan.clusters.map((c) => [c.name, { manifests: [], verification: [] }]));
+    expect(() => renderReadme({ ...plan, procedure }, layout)).toThrow(/orders primaries' installs, remotes' installs.* in a cycle/);
+  });
+});
+
+describe('the executed README, checked against the procedure', () => {
+  it('fails where the README does a step before one it comes after', async () => {
+    // The README of the description, run against a procedure with one more edge than the README was written from.
+    const { mesh, files } = synth(guideTopologies()['multi-primary']);
+    const plan = mesh.plan!;
+    const procedure = withWaves({
+      steps: plan.procedure.steps.map((s) => (s.id === 'cluster1/istio-base' ? { ...s, after: [...s.after, 'cluster2/istiod'] } : s)),
+    });
+    const mutated: MeshPlan = { ...plan, procedure, delivery: { ...plan.delivery, ...deliveryOrder(procedure) } };
+    await expect(expectReadmeOrder(mutated, files)).rejects.toThrow(/cluster1\/istio-base \(call #\d+\) is not done after cluster2\/istiod/);
   });
 });

@@ -4,6 +4,7 @@ import {
   MeshFile, MeshPlan, TrustMode,
 } from '../src';
 import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../src/model/delivery-names';
+import { ManualStepKind } from '../src/plan/procedure';
 import { expectOrder, OrderEvent } from './order-rules';
 import { parseObjects } from './support';
 import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
@@ -139,6 +140,66 @@ function expectAmbientInstall(calls: StubCall[], cluster: string, hasObjects: bo
   expect(calls[programmed].args).toContain('--for=condition=Programmed');
 }
 
+/** The order rules' event of each delivered stage (the steps of External Secrets are read off their waits). */
+const STAGE_EVENTS: Partial<Record<DeliveryStage, OrderEvent['what']>> = {
+  [DeliveryStage.NAMESPACE]: 'namespace', [DeliveryStage.TRUST]: 'cacerts', [DeliveryStage.BASE]: 'base', [DeliveryStage.ISTIOD]: 'istiod',
+  [DeliveryStage.CNI]: 'istio-cni', [DeliveryStage.ZTUNNEL]: 'ztunnel', [DeliveryStage.OBJECTS]: 'objects',
+  [DeliveryStage.TRAFFIC]: 'traffic', [DeliveryStage.MONITORING]: 'monitoring',
+};
+
+/**
+ * The executed README keeps every edge of the procedure graph: each step is done (its first
+ * call) after every step it comes after is done (its last call). A step done by hand over
+ * several clusters spans the calls it makes in each.
+ */
+function expectProcedureKept(plan: MeshPlan, path: string, time: (cluster: string, what: OrderEvent['what']) => number | undefined, calls: StubCall[]) {
+  const waitIn = (cluster: string, kind: string) => {
+    const i = calls.findIndex((k) => k.context === contextOf(cluster) && isCall('kubectl', '-n', plan.istioNamespace, 'wait', kind)(k));
+    return i < 0 ? undefined : i;
+  };
+  const span = (id: string): [number, number] | undefined => {
+    const step = plan.procedure.steps.find((s) => s.id === id)!;
+    const times = step.clusters.map((cluster): number | undefined => {
+      if (step.stage === DeliveryStage.CREDENTIALS) return waitIn(cluster, 'pushsecret');
+      if (step.stage === DeliveryStage.REMOTE_SECRETS) return waitIn(cluster, 'externalsecret');
+      if (step.stage !== undefined) return time(cluster, STAGE_EVENTS[step.stage]!);
+      switch (step.manual!) {
+        case ManualStepKind.TRUST: return time(cluster, 'cacerts');
+        case ManualStepKind.ROOT_CA: {
+          const i = calls.findIndex((k) => k.context === contextOf(cluster) && isCall('kubectl', '-n', plan.istioNamespace, 'create', 'secret', 'tls')(k));
+          return i < 0 ? undefined : i;
+        }
+        case ManualStepKind.CONFIG_KUBECONFIG: return cluster === plan.externalControlPlane?.name ? time(cluster, 'istio-kubeconfig') : undefined;
+        // Every secret a reader holds, and (the other end) every cluster read.
+        case ManualStepKind.REMOTE_SECRETS: return undefined;
+      }
+    });
+    if (step.manual === ManualStepKind.REMOTE_SECRETS) {
+      const held = calls.map((k, i) => (isCall('kubectl', 'apply', '-f', '-')(k) && remoteSecretOf(k) !== undefined ? i : -1)).filter((i) => i >= 0);
+      return held.length === 0 ? undefined : [Math.min(...held), Math.max(...held)];
+    }
+    if (step.manual === ManualStepKind.CONFIG_KUBECONFIG) {
+      const t = times.find((x) => x !== undefined);
+      return t === undefined ? undefined : [t, t];
+    }
+    if (times.some((t) => t === undefined)) return undefined;
+    return [Math.min(...(times as number[])), Math.max(...(times as number[]))];
+  };
+  const broken: string[] = [];
+  for (const step of plan.procedure.steps) {
+    const done = span(step.id);
+    if (done === undefined) {
+      broken.push(`${step.id} is never done`);
+      continue;
+    }
+    for (const a of step.after) {
+      const before = span(a);
+      if (before !== undefined && !(before[1] < done[0])) broken.push(`${step.id} (call #${done[0]}) is not done after ${a} (call #${before[1]})`);
+    }
+  }
+  expect(broken, `on the ${path} path, the README does not keep the procedure:\n${broken.join('\n')}`).toEqual([]);
+}
+
 const remoteSecretOf = (call: StubCall) => /# remote secret of (\S+)/.exec(call.stdin ?? '')?.[1];
 /** What the stand-in istioctl prints first for a config cluster's kubeconfig (`--type=config`). */
 const ISTIO_KUBECONFIG_MARK = '# istio-kubeconfig of';
@@ -223,6 +284,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       const [ta, tb] = [time(a), time(b)];
       return ta === undefined || tb === undefined ? undefined : ta < tb;
     }, () => `on the ${path} path:\n${formatRun(run)}`);
+    expectProcedureKept(plan, path, (cluster, what) => time({ cluster, what }), calls);
   }
 
   // One CA command makes every primary's intermediate (or, for cert-manager, the root), outside this directory.

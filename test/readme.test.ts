@@ -33,7 +33,8 @@ describe('a large mesh\'s README', () => {
     // The custom context of west-3 is used as is: the stand-ins see it under its own name.
     const spec = { ...LOOPED, clusters: LOOPED.clusters.map((c) => (c.kubeContext ? { ...c, kubeContext: contextOf(c.name) } : c)) };
     const { mesh, files } = synth(spec);
-    await expectMeshInvariants(mesh.plan!, files);
+    expectMeshInvariants(mesh.plan!, files);
+    await expectReadmeOrder(mesh.plan!, files);
   });
 
   it('creates remote secrets with the API server address other clusters use', async () => {

@@ -12,7 +12,7 @@ import { asStored, externalSecretTarget, filledTokenSecret, push, Store } from '
 import { expectMeshInvariants } from './invariants';
 import { validateObject } from './object-schemas';
 import { formatRun, isCall, StubCall } from './readme-shell';
-import { contextOf, executeReadme } from './readme-order';
+import { contextOf, executeReadme, expectReadmeOrder } from './readme-order';
 import { guideTopologies, LOOPED, MIXED_MESH, parseObjects, synth } from './support';
 
 const FROM_STORE: TrustSpec = {
@@ -30,7 +30,8 @@ const MESHES: [string, MeshSpec][] = [['a mix of primaries and remotes', MIXED_M
 describe.each(MODES)('trust by %s', (_mode, trust) => {
   it.each(MESHES)('keeps the install order on empty clusters for %s', async (_name, spec) => {
     const { mesh, files } = synth({ ...spec, trust });
-    await expectMeshInvariants(mesh.plan!, files);
+    expectMeshInvariants(mesh.plan!, files);
+    await expectReadmeOrder(mesh.plan!, files);
   });
 
   it('runs the whole README', async () => {
@@ -152,7 +153,8 @@ describe('remote secrets through External Secrets', () => {
 
   it.each(MESHES)('keep the install order on empty clusters for %s, with no istioctl', async (_name, spec) => {
     const { mesh, files } = synth(withServers(spec));
-    await expectMeshInvariants(mesh.plan!, files);
+    expectMeshInvariants(mesh.plan!, files);
+    await expectReadmeOrder(mesh.plan!, files);
   });
 
   it('publish every read cluster\'s token, and render every remote secret at that cluster\'s apiServer, schema-valid', () => {

@@ -328,3 +328,78 @@ export function deliveryOrder(procedure: Procedure): { steps: DeliveryStep[]; ma
   }));
   return { steps, manualSteps };
 }
+
+/**
+ * Orders groups of steps (the sections of a set of instructions) as the procedure allows: a
+ * group comes after every group that holds a step one of its steps comes after. Groups the
+ * procedure leaves unordered keep the order they are given in; a group without steps keeps its
+ * place after the group given before it.
+ * @throws Error when two groups each hold a step the other's comes after: no order of the
+ * groups keeps the procedure's
+ */
+export function orderGroups<T>(procedure: Procedure, groups: readonly { readonly key: T; readonly has: (step: ProcedureStep) => boolean }[]): T[] {
+  const groupOf = new Map<string, number>();
+  for (const step of procedure.steps) {
+    const i = groups.findIndex((g) => g.has(step));
+    if (i >= 0) groupOf.set(step.id, i);
+  }
+  // Each group's predecessors: the groups of the steps its steps come after, and for a group
+  // without steps the group given before it.
+  const before = groups.map(() => new Set<number>());
+  for (const step of procedure.steps) {
+    const i = groupOf.get(step.id);
+    if (i === undefined) continue;
+    for (const a of step.after) {
+      const j = groupOf.get(a);
+      if (j !== undefined && j !== i) before[i].add(j);
+    }
+  }
+  groups.forEach((_g, i) => {
+    if (i > 0 && ![...groupOf.values()].includes(i)) before[i].add(i - 1);
+  });
+  return topologicalOrder(groups.length, before, (i) => `${String(groups[i].key)}`).map((i) => groups[i].key);
+}
+
+/**
+ * Orders clusters as the procedure allows, among the steps of `has`: a cluster comes after every
+ * cluster that holds a step one of its steps comes after; clusters it leaves unordered keep the
+ * order given.
+ * @throws Error when two clusters each hold a step the other's comes after
+ */
+export function orderClusters(procedure: Procedure, clusters: readonly string[], has: (step: ProcedureStep) => boolean): string[] {
+  const index = new Map(clusters.map((c, i) => [c, i]));
+  const clusterOf = new Map<string, number>();
+  for (const step of procedure.steps) {
+    const i = step.clusters.length === 1 ? index.get(step.clusters[0]) : undefined;
+    if (i !== undefined && has(step)) clusterOf.set(step.id, i);
+  }
+  const before = clusters.map(() => new Set<number>());
+  for (const step of procedure.steps) {
+    const i = clusterOf.get(step.id);
+    if (i === undefined) continue;
+    for (const a of step.after) {
+      const j = clusterOf.get(a);
+      if (j !== undefined && j !== i) before[i].add(j);
+    }
+  }
+  return topologicalOrder(clusters.length, before, (i) => clusters[i]).map((i) => clusters[i]);
+}
+
+/** Kahn's order of 0..n-1, taking the lowest ready index first so that unordered items keep their order. */
+function topologicalOrder(n: number, before: Set<number>[], name: (i: number) => string): number[] {
+  const done = new Set<number>();
+  const order: number[] = [];
+  while (order.length < n) {
+    let next = -1;
+    for (let i = 0; i < n && next < 0; i++) {
+      if (!done.has(i) && [...before[i]].every((j) => done.has(j))) next = i;
+    }
+    if (next < 0) {
+      const stuck = Array.from({ length: n }, (_v, i) => i).filter((i) => !done.has(i)).map(name);
+      throw new Error(`the procedure orders ${stuck.join(', ')} in a cycle: each holds a step that comes after another's`);
+    }
+    done.add(next);
+    order.push(next);
+  }
+  return order;
+}

@@ -7,6 +7,7 @@ import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, ExternalControlPlanePlan, MeshPlan } from '../plan/mesh-plan';
+import { ManualStepKind, orderClusters, orderGroups, ProcedureStep } from '../plan/procedure';
 import { applySetName, LAYER_LABEL } from './labels';
 import {
   credentialsDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
@@ -16,6 +17,15 @@ import { andList, code, Lines } from './markdown';
 import { DIAGRAM_DETAIL_MAX_CLUSTERS, topologyDiagramMarkdown } from './topology-diagram';
 import { DeliveryReadme } from './readme-delivery';
 import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
+
+/** Whether a step delivers one of the stages. */
+const stageOf = (...stages: DeliveryStage[]) => (step: ProcedureStep) => step.stage !== undefined && stages.includes(step.stage);
+/** Whether a step is one of the steps done by hand. */
+const manualOf = (...kinds: ManualStepKind[]) => (step: ProcedureStep) => step.manual !== undefined && kinds.includes(step.manual);
+/** Whether a step installs one of Istio's charts. */
+const isChartStep = (step: ProcedureStep) => step.stage !== undefined && isHelmStage(step.stage);
+/** A section that does no step of the procedure. */
+const none = () => false;
 
 /** What the README needs to know of the files laid out for each cluster. */
 export interface ClusterFiles {
@@ -128,8 +138,13 @@ class ReadmeWriter {
     this.ns = mesh.istioNamespace;
     this.ecp = mesh.externalControlPlane;
     this.config = this.ecp ? mesh.clusters.find((c) => c.role === ClusterRole.CONFIG) : undefined;
-    this.primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
-    this.remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+    // The primaries and the remotes each in an order the procedure allows among their installs (charts
+    // and mesh objects): the description's, unless the procedure says otherwise.
+    const byName = new Map(mesh.clusters.map((c) => [c.name, c]));
+    const inOrder = (role: ClusterRole) => orderClusters(mesh.procedure, mesh.clusters.filter((c) => c.role === role).map((c) => c.name),
+      (s) => isChartStep(s) || s.stage === DeliveryStage.OBJECTS).map((n) => byName.get(n)!);
+    this.primaries = inOrder(ClusterRole.PRIMARY);
+    this.remotes = inOrder(ClusterRole.REMOTE);
     // With an external control plane every step is linear in the clusters: explicit commands at any size.
     this.loops = !mesh.externalControlPlane && mesh.clusters.length > EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS;
     this.client = mesh.verification ? files.get(mesh.clusters[0].name)?.verificationClient : undefined;
@@ -144,17 +159,25 @@ class ReadmeWriter {
     if (this.ecp) return this.renderExternalControlPlane();
     this.overview();
     this.beforeYouBegin();
-    this.namespaces();
-    this.gatewayApiCrds();
-    this.trust();
-    this.primaryInstalls();
-    this.remoteInstalls();
-    this.remoteSecrets();
-    this.remoteObjects();
-    if (this.mesh.verification) this.verify();
-    this.traffic();
-    this.monitoring();
-    if (this.mesh.verification) this.removeVerification();
+    const primary = this.ofRole(ClusterRole.PRIMARY);
+    const remote = this.ofRole(ClusterRole.REMOTE);
+    this.installSections([
+      { key: 'namespaces', has: stageOf(DeliveryStage.NAMESPACE), render: () => this.namespaces() },
+      { key: 'Gateway API CRDs', has: none, render: () => this.gatewayApiCrds() },
+      { key: 'trust', has: (s) => manualOf(ManualStepKind.TRUST, ManualStepKind.ROOT_CA)(s) || stageOf(DeliveryStage.TRUST)(s), render: () => this.trust() },
+      { key: 'primaries\' installs', has: (s) => primary(s) && (isChartStep(s) || s.stage === DeliveryStage.OBJECTS), render: () => this.primaryInstalls() },
+      { key: 'remotes\' installs', has: (s) => remote(s) && isChartStep(s), render: () => this.remoteInstalls() },
+      {
+        key: 'remote secrets',
+        has: (s) => manualOf(ManualStepKind.REMOTE_SECRETS)(s) || stageOf(DeliveryStage.CREDENTIALS, DeliveryStage.REMOTE_SECRETS)(s),
+        render: () => this.remoteSecrets(),
+      },
+      { key: 'remotes\' objects', has: (s) => remote(s) && s.stage === DeliveryStage.OBJECTS, render: () => this.remoteObjects() },
+      { key: 'verification', has: none, render: () => this.mesh.verification && this.verify() },
+      { key: 'traffic policies', has: stageOf(DeliveryStage.TRAFFIC), render: () => this.traffic() },
+      { key: 'monitoring', has: stageOf(DeliveryStage.MONITORING), render: () => this.monitoring() },
+      { key: 'removing the verification', has: none, render: () => this.mesh.verification && this.removeVerification() },
+    ]);
     this.troubleshooting();
     this.upgrade();
     this.rotation();
@@ -163,6 +186,22 @@ class ReadmeWriter {
     this.uninstall();
     this.delivery();
     return this.out.text();
+  }
+
+  /**
+   * Renders the install sections in the order the procedure allows (see `orderGroups`): each
+   * section does a set of the procedure's steps, and comes after the sections whose steps its
+   * steps come after; a section without steps (the verification) stays after the one before it.
+   */
+  private installSections(sections: { key: string; has: (step: ProcedureStep) => boolean; render: () => unknown }[]) {
+    const byKey = new Map(sections.map((s) => [s.key, s]));
+    for (const key of orderGroups(this.mesh.procedure, sections)) byKey.get(key)!.render();
+  }
+
+  /** Whether a step is a cluster's step of a cluster of the role. */
+  private ofRole(role: ClusterRole): (step: ProcedureStep) => boolean {
+    const names = new Set(this.mesh.clusters.filter((c) => c.role === role).map((c) => c.name));
+    return (step) => step.stage !== undefined && names.has(step.clusters[0]);
   }
 
   /** The sections of the delivery tools, which send users back to the kubectl path's sections for what cannot be in Git. */
@@ -1081,18 +1120,23 @@ class ReadmeWriter {
   private renderExternalControlPlane(): string {
     this.ecpOverview();
     this.beforeYouBegin();
-    this.ecpNamespaces();
-    this.ecpTrust();
-    this.ecpService();
-    this.ecpConfigInstall();
-    this.ecpKubeconfig();
-    this.ecpIstiod();
-    this.ecpRemoteInstalls();
-    this.ecpRemoteSecrets();
-    this.ecpObjects();
-    if (this.mesh.verification) this.verify();
-    this.traffic();
-    if (this.mesh.verification) this.removeVerification();
+    const external = (s: ProcedureStep) => s.clusters[0] === this.ecp!.name;
+    const config = this.ofRole(ClusterRole.CONFIG);
+    const remote = this.ofRole(ClusterRole.REMOTE);
+    this.installSections([
+      { key: 'namespaces', has: stageOf(DeliveryStage.NAMESPACE), render: () => this.ecpNamespaces() },
+      { key: 'trust', has: manualOf(ManualStepKind.TRUST), render: () => this.ecpTrust() },
+      { key: 'istiod-external', has: (s) => external(s) && s.stage === DeliveryStage.OBJECTS, render: () => this.ecpService() },
+      { key: 'the config cluster\'s install', has: (s) => config(s) && isChartStep(s), render: () => this.ecpConfigInstall() },
+      { key: 'istio-kubeconfig', has: manualOf(ManualStepKind.CONFIG_KUBECONFIG), render: () => this.ecpKubeconfig() },
+      { key: 'the external istiod', has: (s) => external(s) && s.stage === DeliveryStage.ISTIOD, render: () => this.ecpIstiod() },
+      { key: 'remotes\' installs', has: (s) => remote(s) && isChartStep(s), render: () => this.ecpRemoteInstalls() },
+      { key: 'remote secrets', has: manualOf(ManualStepKind.REMOTE_SECRETS), render: () => this.ecpRemoteSecrets() },
+      { key: 'mesh objects', has: (s) => !external(s) && s.stage === DeliveryStage.OBJECTS, render: () => this.ecpObjects() },
+      { key: 'verification', has: none, render: () => this.mesh.verification && this.verify() },
+      { key: 'traffic policies', has: stageOf(DeliveryStage.TRAFFIC), render: () => this.traffic() },
+      { key: 'removing the verification', has: none, render: () => this.mesh.verification && this.removeVerification() },
+    ]);
     this.ecpTroubleshooting();
     this.ecpUpgrade();
     this.rotation();
