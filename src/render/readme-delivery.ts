@@ -2,7 +2,8 @@ import { EAST_WEST_GATEWAY_CLASS } from '../constructs/ambient-east-west-gateway
 import { SAIL_CNI_NAMESPACE } from '../constructs/sail/sail-istio-cni';
 import { SAIL_ZTUNNEL_NAMESPACE } from '../constructs/sail/sail-ztunnel';
 import { FluxMode } from '../model/delivery-spec';
-import { DeliveryStage, HELM_CHART_NAMES } from '../model/delivery-names';
+import { DeliveryStage } from '../model/delivery-names';
+import { isHelmStage } from './install/charts';
 import { DataPlaneMode } from '../model/mesh-spec';
 import { ClusterRole, InstalledCluster, installedClusters, MeshPlan } from '../plan/mesh-plan';
 import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
@@ -274,7 +275,7 @@ export class DeliveryReadme {
       const charts = mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? 'Istio\'s base, istiod, cni and ztunnel charts' : 'Istio\'s base and istiod charts';
       // The steps besides the namespace and the charts, in the order of their waves.
       const others = [...new Set([...mesh.delivery.steps].sort((a, b) => a.wave - b.wave).map((s) => s.stage)
-        .filter((stage) => stage !== DeliveryStage.NAMESPACE && !(stage in HELM_CHART_NAMES)))].map((stage) => STAGE_NOUN[stage]);
+        .filter((stage) => stage !== DeliveryStage.NAMESPACE && !isHelmStage(stage)))].map((stage) => STAGE_NOUN[stage]);
       const steps = ['the namespace', charts, ...others];
       const listed = steps.length === 2 ? steps.join(' and ') : `${steps.slice(0, -1).join(', ')}, and ${steps[steps.length - 1]}`;
       out.p('', `Flux then applies, in each cluster, ${listed}, each step once the steps it depends on are ready. ` +

@@ -1,16 +1,17 @@
 import { EAST_WEST_GATEWAY_CLASS, HBONE_PORT } from '../constructs/ambient-east-west-gateway';
 import { DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, GLOBAL_SERVICE_LABEL, ISTIO_CHART_REPOSITORY } from '../constructs/istio-names';
 import { ambientMulticlusterStatus, ambientSupportStatement } from '../model/ambient-validation';
-import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../model/delivery-names';
+import { DeliveryStage, HelmStage } from '../model/delivery-names';
 import { isIPAddress, isIPv6 } from '../model/formats';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, ExternalControlPlanePlan, MeshPlan } from '../plan/mesh-plan';
 import { ManualStepKind, orderClusters, orderGroups, ProcedureStep } from '../plan/procedure';
+import { ISTIO_CHARTS, isHelmStage } from './install/charts';
 import { applySetName, LAYER_LABEL } from './labels';
 import {
-  credentialsDir, helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
+  credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
   namespaceDir, README_MARKER, remoteSecretsDir, trafficDir, trustDir, verifyDir,
 } from './layout';
 import { andList, code, Lines } from './markdown';
@@ -45,16 +46,6 @@ export const EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS = 5;
 
 /** Replies each `kubectl exec` of the verification asks helloworld for. */
 const CALLS_PER_EXEC = 20;
-
-/** The values file of each of Istio's charts, per cluster. */
-const HELM_VALUES: Record<HelmStage, (cluster: string) => string> = {
-  [DeliveryStage.BASE]: helmBaseValuesPath,
-  [DeliveryStage.ISTIOD]: helmIstiodValuesPath,
-  [DeliveryStage.CNI]: helmCniValuesPath,
-  [DeliveryStage.ZTUNNEL]: helmZtunnelValuesPath,
-};
-
-const isHelmStage = (stage: DeliveryStage): stage is HelmStage => stage in HELM_VALUES;
 
 /** The DaemonSets of Istio's cni and ztunnel charts: the ambient data plane, one pod per node. */
 const AMBIENT_DAEMONSETS = ['daemonset/istio-cni-node', 'daemonset/ztunnel'];
@@ -250,8 +241,8 @@ class ReadmeWriter {
     this.layerDirectories();
     out.p(`- ${code('install/<cluster>/istio-operator.yaml')}: the cluster's Istio install for ${code('istioctl install -f')}` +
       (this.ambient ? ` (the ${code('ambient')} profile: istiod, istio-cni and ztunnel in one command).` : '.'));
-    const values = this.helmStages.map((stage, i) => code(i === 0 ? HELM_VALUES[stage]('<cluster>') : HELM_VALUES[stage]('<cluster>').split('/').pop()!));
-    out.p(`- ${andList(values)}: the same install as values for Istio's ${andList(this.helmStages.map((stage) => code(HELM_CHART_NAMES[stage])))} Helm charts. ` +
+    const values = this.helmStages.map((stage, i) => code(i === 0 ? ISTIO_CHARTS[stage].valuesFile('<cluster>') : ISTIO_CHARTS[stage].valuesFile('<cluster>').split('/').pop()!));
+    out.p(`- ${andList(values)}: the same install as values for Istio's ${andList(this.helmStages.map((stage) => code(ISTIO_CHARTS[stage].chart)))} Helm charts. ` +
       'Use either istioctl or Helm, not both.');
     this.deliveryAndVerifyDirectories();
     out.p('', 'No file here holds a secret: the CA keys and the remote secrets are created by the commands below, straight into the clusters.');
@@ -559,10 +550,10 @@ class ReadmeWriter {
       istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`, ...nodeAgents],
       helm: [
         ...this.helmStages.flatMap((stage) => [
-          `${indent}helm upgrade --install ${HELM_RELEASE_NAMES[stage]} istio/${HELM_CHART_NAMES[stage]} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
-          // The base chart has no workload; each later chart's pods are up before the next chart comes.
-          // With an external control plane the mesh clusters' istiod chart has no pod to wait for (remote profile).
-          `${indent}  -f ${HELM_VALUES[stage](name)}${stage === DeliveryStage.BASE || this.ecp ? '' : ' --wait'}`,
+          `${indent}helm upgrade --install ${ISTIO_CHARTS[stage].release} istio/${ISTIO_CHARTS[stage].chart} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
+          // Each chart's pods are up before the next chart comes. With an external control plane the
+          // mesh clusters' istiod chart has no pod to wait for (remote profile).
+          `${indent}  -f ${ISTIO_CHARTS[stage].valuesFile(name)}${!ISTIO_CHARTS[stage].hasWorkload || this.ecp ? '' : ' --wait'}`,
         ]),
         ...nodeAgents,
       ],
@@ -1055,7 +1046,7 @@ class ReadmeWriter {
     };
     const isRead = (c: ClusterPlan) => mesh.clusters.some((p) => p.readsApiServersOf.includes(c.name));
     // The charts in the reverse order of their install (ztunnel and istio-cni before istiod in ambient meshes).
-    const releases = this.helmStages.map((stage) => HELM_RELEASE_NAMES[stage]).reverse();
+    const releases = this.helmStages.map((stage) => ISTIO_CHARTS[stage].release).reverse();
     const controlPlane = (ctx: string) => releases.map((release) => `helm uninstall ${release} -n ${this.ns} --kube-context ${ctx} --ignore-not-found`);
     const lines: string[] = [];
     const phase = (list: string, clusters: ClusterPlan[], each: (c: ClusterPlan, ctx: string) => string[]) => {

@@ -1,12 +1,14 @@
-import { DataPlaneMode } from '../model/mesh-spec';
+import { DeliveryStage, HelmStage } from '../model/delivery-names';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshOutput } from '../render/mesh-output';
 import { MeshValidationError } from '../model/validation';
-import { renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues } from '../render/install/helm-values';
+import { IstioInstallValues } from '../plan/install/istio-values';
+import { MeshPlan } from '../plan/mesh-plan';
+import { ISTIO_CHARTS, IstioChart, isHelmStage } from '../render/install/charts';
 import { renderIstioOperator } from '../render/install/istio-operator';
 import { renderKustomization } from '../render/kustomization';
-import { helmBaseValuesPath, helmCniValuesPath, helmIstiodValuesPath, helmZtunnelValuesPath, istioOperatorPath, KUSTOMIZATION_FILE, README_FILE } from '../render/layout';
+import { istioOperatorPath, KUSTOMIZATION_FILE, README_FILE } from '../render/layout';
 import { OutputDirectory } from '../render/output-directory';
 import { ManifestChart } from '../render/manifest-chart';
 import { ClusterFiles, renderReadme } from '../render/readme';
@@ -51,6 +53,16 @@ function directoryFiles(dir: OutputDirectory): MeshFile[] {
   return [...files, { path: `${dir.path}/${KUSTOMIZATION_FILE}`, content: renderKustomization(resources, [dir.header]) }];
 }
 
+/** The charts a cluster installs, in the order of its steps. */
+function chartsOf(plan: MeshPlan, cluster: string): IstioChart[] {
+  return plan.delivery.steps.filter((s) => s.cluster === cluster && isHelmStage(s.stage)).map((s) => ISTIO_CHARTS[s.stage as HelmStage]);
+}
+
+/** A chart's values file for a cluster. */
+function chartValuesFile(chart: IstioChart, cluster: string, values: IstioInstallValues, about: string): MeshFile {
+  return { path: chart.valuesFile(cluster), content: toYaml([chart.values(values)], [`Values of Istio's ${chart.title} for the ${about}`]) };
+}
+
 /**
  * Lays out a mesh's whole directory in memory: the README, every directory of objects with
  * its `Kustomization`, and per cluster the install inputs.
@@ -70,15 +82,9 @@ export function renderMeshFiles(mesh: MeshOutput): MeshFile[] {
     const about = `${cluster.plan.role} cluster ${name} of mesh ${plan.meshId}`;
     files.push(
       { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, cluster.installValues)], [`istioctl install -f for the ${about}`]) },
-      { path: helmBaseValuesPath(name), content: toYaml([renderBaseChartValues(cluster.installValues)], [`Values of Istio's base chart for the ${about}`]) },
-      { path: helmIstiodValuesPath(name), content: toYaml([renderIstiodChartValues(cluster.installValues)], [`Values of Istio's istiod chart for the ${about}`]) },
+      // A values file for every chart the cluster installs.
+      ...chartsOf(plan, name).map((chart) => chartValuesFile(chart, name, cluster.installValues, about)),
     );
-    if (plan.dataPlaneMode === DataPlaneMode.AMBIENT) {
-      files.push(
-        { path: helmCniValuesPath(name), content: toYaml([renderCniChartValues(cluster.installValues)], [`Values of Istio's cni chart (istio-cni) for the ${about}`]) },
-        { path: helmZtunnelValuesPath(name), content: toYaml([renderZtunnelChartValues(cluster.installValues)], [`Values of Istio's ztunnel chart for the ${about}`]) },
-      );
-    }
     layout.set(name, {
       manifests: cluster.manifests.files.map((f) => f.name),
       verification: cluster.verification?.files.map((f) => f.name) ?? [],
@@ -91,7 +97,7 @@ export function renderMeshFiles(mesh: MeshOutput): MeshFile[] {
     const about = `external control plane (istiod only, in ${plan.externalControlPlane.namespace}) of mesh ${plan.meshId}, in cluster ${name}`;
     files.push(
       { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, ecp.installValues, { istiodOnly: true })], [`istioctl install -f for the ${about}`]) },
-      { path: helmIstiodValuesPath(name), content: toYaml([renderIstiodChartValues(ecp.installValues)], [`Values of Istio's istiod chart for the ${about}`]) },
+      chartValuesFile(ISTIO_CHARTS[DeliveryStage.ISTIOD], name, ecp.installValues, about),
     );
   }
   files.push({ path: README_FILE, content: renderReadme(plan, layout) });

@@ -1,25 +1,9 @@
-import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '../../model/delivery-names';
+import { HelmStage } from '../../model/delivery-names';
 import { DeliveryStep } from '../../plan/delivery-plan';
-import {
-  renderBaseChartValues, renderCniChartValues, renderIstiodChartValues, renderZtunnelChartValues,
-} from '../install/helm-values';
 import { IstioInstallValues } from '../../plan/install/istio-values';
+import { ISTIO_CHARTS, isHelmStage } from '../install/charts';
 
-/**
- * Each chart's values, projected from the cluster's one values model by the same functions as
- * the Helm values files, so that Argo CD, Flux and Helm cannot disagree.
- */
-const CHART_VALUES: Record<HelmStage, (values: IstioInstallValues) => object> = {
-  [DeliveryStage.BASE]: renderBaseChartValues,
-  [DeliveryStage.ISTIOD]: renderIstiodChartValues,
-  [DeliveryStage.CNI]: renderCniChartValues,
-  [DeliveryStage.ZTUNNEL]: renderZtunnelChartValues,
-};
-
-/** Whether a step installs one of Istio's Helm charts. */
-export function isHelmStage(stage: DeliveryStage): stage is HelmStage {
-  return Object.prototype.hasOwnProperty.call(CHART_VALUES, stage);
-}
+export { isHelmStage } from '../install/charts';
 
 /** A step that installs one of Istio's Helm charts. */
 export type ChartStep = DeliveryStep & { readonly stage: HelmStage };
@@ -36,7 +20,11 @@ export interface IstioChartInstall {
   readonly values: object;
 }
 
-/** What installs a chart step's chart, with the cluster's values. */
+/**
+ * What installs a chart step's chart, with the cluster's values, projected by the same function
+ * as the Helm values file, so that Argo CD, Flux and Helm cannot disagree.
+ */
 export function istioChartInstall(stage: HelmStage, values: IstioInstallValues): IstioChartInstall {
-  return { chart: HELM_CHART_NAMES[stage], releaseName: HELM_RELEASE_NAMES[stage], values: CHART_VALUES[stage](values) };
+  const row = ISTIO_CHARTS[stage];
+  return { chart: row.chart, releaseName: row.release, values: row.values(values) };
 }
