@@ -10,7 +10,8 @@ import { renderFlux } from './render/delivery/flux';
 import { renderSail } from './render/delivery/sail';
 import { externalIstiodInstallValues, IstioInstallValues, istioInstallValues } from './plan/install/istio-values';
 import { ExternalControlPlaneCharts, renderExternalControlPlaneCharts } from './render/external-control-plane-charts';
-import { clusterDir, credentialsDir, meshObjectsDir, monitoringDir, namespaceDir, remoteSecretsDir, trafficDir, trustDir, verifyDir } from './render/layout';
+import { CLUSTER_LAYERS } from './render/cluster-layers';
+import { clusterDir, meshObjectsDir, namespaceDir } from './render/layout';
 import { MeshCluster, MeshOutput } from './render/mesh-output';
 import { OutputDirectory } from './render/output-directory';
 import { MESH_MARK, rootApp, writeMeshesOnSynth } from './writer/app-synth';
@@ -110,45 +111,23 @@ function externalControlPlaneDirectories(mesh: MeshPlan, charts: ExternalControl
 }
 
 /**
- * A cluster's directories: what `kubectl apply -k clusters/<name>` applies (its namespace, then
- * trust, credentials, remote secrets, mesh objects, traffic policies and monitoring, each where the
- * cluster has them), and the verification workloads apart.
+ * A cluster's directories, one per layer it has (`CLUSTER_LAYERS`): what `kubectl apply -k
+ * clusters/<name>` applies, in order, and the verification workloads apart.
  */
 function clusterDirectories(mesh: MeshPlan, cluster: MeshCluster): OutputDirectory[] {
   const name = cluster.plan.name;
   const about = `${cluster.plan.role} cluster ${name} of mesh ${mesh.meshId}`;
-  const hasObjects = cluster.plan.hasMeshObjects;
-  if (hasObjects !== cluster.manifests.files.length > 0) throw new Error(`the plan and the charts of cluster ${name} disagree on whether it has mesh objects`);
-  const dirs: OutputDirectory[] = [
+  if (cluster.plan.hasMeshObjects !== cluster.manifests.files.length > 0) {
+    throw new Error(`the plan and the charts of cluster ${name} disagree on whether it has mesh objects`);
+  }
+  // The mesh objects' chart exists for every cluster, with files only where it has objects.
+  const layers = CLUSTER_LAYERS.filter((l) => cluster[l.chart] !== undefined && (l.chart !== 'manifests' || cluster.plan.hasMeshObjects));
+  return [
     {
       path: clusterDir(name),
       header: `All objects of the ${about}`,
-      subdirectories: ['namespace', ...(cluster.trust ? ['trust'] : []), ...(cluster.credentials ? ['credentials'] : []),
-        ...(cluster.remoteSecrets ? ['remote-secrets'] : []), ...(hasObjects ? ['mesh'] : []),
-        ...(cluster.traffic ? ['traffic'] : []), ...(cluster.monitoring ? ['monitoring'] : [])],
+      subdirectories: layers.flatMap((l) => (l.subdirectory === undefined ? [] : [l.subdirectory])),
     },
-    { path: namespaceDir(name), chart: cluster.namespace, header: `Applied before the control plane of the ${about}: kubectl apply -f ${namespaceDir(name)}/` },
+    ...layers.map((l): OutputDirectory => ({ path: l.dir(name), chart: cluster[l.chart], header: l.header(about, l.dir(name)) })),
   ];
-  if (cluster.trust) {
-    dirs.push({ path: trustDir(name), chart: cluster.trust, header: `cert-manager's intermediate CA of the ${about}, before its control plane: kubectl apply -f ${trustDir(name)}/` });
-  }
-  if (cluster.credentials) {
-    dirs.push({ path: credentialsDir(name), chart: cluster.credentials, header: `The reader token of the ${about}, published for the primaries that read it: kubectl apply -f ${credentialsDir(name)}/` });
-  }
-  if (cluster.remoteSecrets) {
-    dirs.push({ path: remoteSecretsDir(name), chart: cluster.remoteSecrets, header: `The remote secrets of the ${about}, from the secret store: kubectl apply -f ${remoteSecretsDir(name)}/` });
-  }
-  if (hasObjects) {
-    dirs.push({ path: meshObjectsDir(name), chart: cluster.manifests, header: `Applied once the control plane of the ${about} runs: kubectl apply -f ${meshObjectsDir(name)}/` });
-  }
-  if (cluster.traffic) {
-    dirs.push({ path: trafficDir(name), chart: cluster.traffic, header: `The traffic policies read by the istiod of the ${about}, applied last: kubectl apply -f ${trafficDir(name)}/` });
-  }
-  if (cluster.monitoring) {
-    dirs.push({ path: monitoringDir(name), chart: cluster.monitoring, header: `Scrape configuration and alerts of the ${about}, for the Prometheus Operator: kubectl apply -f ${monitoringDir(name)}/` });
-  }
-  if (cluster.verification) {
-    dirs.push({ path: verifyDir(name), chart: cluster.verification, header: `Verification workloads of the ${about}: kubectl apply -f ${verifyDir(name)}/` });
-  }
-  return dirs;
 }
