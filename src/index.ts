@@ -7,6 +7,7 @@ export { DeliveryStage, HELM_RELEASE_NAMES, HELM_CHART_NAMES, HelmStage } from '
 export { SAIL_ISTIO_VERSIONS, sailIstioVersion } from './model/sail-versions';
 export { MeshCheck, formatProblem, MeshProblem, MeshValidationError } from './model/validation';
 export { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './model/istio-version';
+export { ISTIO_RELEASES, IstioRelease, istioRelease } from './model/istio-releases';
 export {
   ambientMulticlusterStatus, ambientSupportStatement, AMBIENT_MULTICLUSTER_BETA_MINOR, AMBIENT_MULTICLUSTER_MIN_MINOR,
 } from './model/ambient-validation';

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  ClusterSpec, DEFAULT_ISTIO_VERSION, formatProblem, IstiodExposure, IstioMulticlusterMesh, MeshProblem, MeshSpec,
-  MeshValidationError, renderMeshFiles, Topology, validateMesh,
+  ClusterSpec, DEFAULT_ISTIO_VERSION, formatProblem, IstiodExposure, IstioMulticlusterMesh, ISTIO_RELEASES, IstioRelease, istioRelease,
+  MeshProblem, MeshSpec, MeshValidationError, MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR, renderMeshFiles, Topology, validateMesh,
 } from '../src';
 import { MIXED_MESH, thrown } from './support';
 
@@ -430,5 +430,27 @@ describe('an IstioMulticlusterMesh built from an invalid description', () => {
     expect(message).toMatch(/mesh "m"/i);
     expect(message).toMatch(/; nothing was written:\n/);
     expect(message).toContain('  - cluster "cluster1" (clusters[0].discoveryAddress): is required');
+  });
+});
+
+describe('the releases the library knows (ISTIO_RELEASES)', () => {
+  it('has one row per minor release, without a gap, from the oldest supported to the newest known', () => {
+    expect(ISTIO_RELEASES.map((r) => r.minor)).toEqual(
+      Array.from({ length: NEWEST_KNOWN_ISTIO_MINOR - MIN_ISTIO_MINOR + 1 }, (_v, i) => MIN_ISTIO_MINOR + i));
+  });
+
+  it('renders a release newer than the newest known as the newest known, and refuses one older than the oldest', () => {
+    expect(istioRelease(NEWEST_KNOWN_ISTIO_MINOR + 3)).toBe(ISTIO_RELEASES[ISTIO_RELEASES.length - 1]);
+    expect(() => istioRelease(MIN_ISTIO_MINOR - 1)).toThrow(/older than every release/);
+  });
+
+  it('keeps facts that, once a release has them, every later release has too', () => {
+    const monotone = (fact: (r: IstioRelease) => boolean) => ISTIO_RELEASES.every((r, i) => i === 0 || !fact(ISTIO_RELEASES[i - 1]) || fact(r));
+    expect(monotone((r) => r.remoteSecretTlsServerName)).toBe(true);
+    expect(monotone((r) => r.remoteIpv6DiscoveryAddress)).toBe(true);
+    expect(monotone((r) => r.gatewayAmbientOptOut)).toBe(true);
+    expect(monotone((r) => !r.gatewayFixedProxyUser)).toBe(true);
+    expect(monotone((r) => r.ambientMulticluster !== undefined)).toBe(true);
+    expect(monotone((r) => r.ambientMulticluster === 'beta')).toBe(true);
   });
 });

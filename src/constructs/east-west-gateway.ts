@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_ISTIO_VERSION, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVersion } from '../model/istio-version';
+import { istioRelease } from '../model/istio-releases';
+import { DEFAULT_ISTIO_VERSION, IstioVersion, parseIstioVersion } from '../model/istio-version';
 import { LoadBalancerOptions } from '../model/mesh-spec';
 import { optionalAnnotations, optionalSourceRanges, sourceRangeProblems, tcpServicePort } from './service-helpers';
 import {
@@ -31,8 +32,8 @@ interface GatewayChartTraits {
 function gatewayChartTraits(version: IstioVersion | string): GatewayChartTraits {
   // Later releases than the library knows render as the newest it knows.
   const usable = typeof version === 'string' ? parseIstioVersion(DEFAULT_ISTIO_VERSION) as IstioVersion : version;
-  const minor = Math.min(usable.minor, NEWEST_KNOWN_ISTIO_MINOR);
-  return { ambientOptOut: minor >= 25, fixedProxyUser: minor <= 29 };
+  const release = istioRelease(usable.minor);
+  return { ambientOptOut: release.gatewayAmbientOptOut, fixedProxyUser: release.gatewayFixedProxyUser };
 }
 
 /**

@@ -1,16 +1,16 @@
 import { AddProblem } from './delivery-validation';
+import { firstReleaseWhere, istioRelease, MIN_ISTIO_MINOR } from './istio-releases';
 import { IstioVersion } from './istio-version';
 import { ClusterSpec, DataPlaneMode, MeshSpec } from './mesh-spec';
 
 /** The first Istio minor release with ambient multicluster (alpha, multi-primary on several networks). */
-export const AMBIENT_MULTICLUSTER_MIN_MINOR = 27;
+export const AMBIENT_MULTICLUSTER_MIN_MINOR = firstReleaseWhere((r) => r.ambientMulticluster !== undefined);
 /** The Istio minor release that promoted ambient multicluster (multi-network) to beta. */
-export const AMBIENT_MULTICLUSTER_BETA_MINOR = 29;
+export const AMBIENT_MULTICLUSTER_BETA_MINOR = firstReleaseWhere((r) => r.ambientMulticluster === 'beta');
 
 /** The release status of ambient multicluster in an Istio release, or undefined where it does not exist. */
 export function ambientMulticlusterStatus(version: IstioVersion): 'alpha' | 'beta' | undefined {
-  if (version.minor < AMBIENT_MULTICLUSTER_MIN_MINOR) return undefined;
-  return version.minor < AMBIENT_MULTICLUSTER_BETA_MINOR ? 'alpha' : 'beta';
+  return version.minor < MIN_ISTIO_MINOR ? undefined : istioRelease(version.minor).ambientMulticluster;
 }
 
 /** One line naming what Istio supports of ambient multicluster, for messages and the README. */

@@ -1,4 +1,5 @@
 import { AddProblem } from './delivery-validation';
+import { firstReleaseWhere, istioRelease } from './istio-releases';
 import { ANNOTATIONS_SIZE_LIMIT, annotationKeyProblem, hostAddressProblem, isIPAddress, isIPv6, parseCidr, sameIpAddress } from './formats';
 import { memberName } from './field-name';
 import { IstioVersion } from './istio-version';
@@ -22,9 +23,9 @@ export function checkDiscoveryAddress(
     add(field, `"${address}" has uppercase letters, which Istio's remote chart and Kubernetes reject; write it in lowercase`, cluster);
   } else if (isIPv6(address) && address.includes('.')) {
     add(field, `"${address}" is an IPv6 address with an IPv4 tail, which no release of Istio's remote chart accepts; give the IPv4 address itself`, cluster);
-  } else if (isIPv6(address) && version !== undefined && version.minor < 30) {
+  } else if (isIPv6(address) && version !== undefined && !istioRelease(version.minor).remoteIpv6DiscoveryAddress) {
     add(field, `"${address}" is an IPv6 address: the remote profile of Istio ${version.text} turns it into an ` +
-      'ExternalName Service, which Kubernetes rejects; use Istio 1.30 or later, an IPv4 address or a DNS name', cluster);
+      `ExternalName Service, which Kubernetes rejects; use Istio 1.${firstReleaseWhere((r) => r.remoteIpv6DiscoveryAddress)} or later, an IPv4 address or a DNS name`, cluster);
   } else if (exposing !== undefined) {
     const pinned = exposing.options?.loadBalancerIP;
     if (pinned !== undefined && isIPAddress(address) && isIPAddress(pinned) && !sameIpAddress(pinned, address)) {

@@ -1,11 +1,6 @@
-/** The oldest Istio minor release whose multicluster install this library renders. */
-export const MIN_ISTIO_MINOR = 24;
+import { MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './istio-releases';
 
-/**
- * The newest Istio minor release whose charts this library follows. A newer release is
- * rendered as this one; the generated README says so.
- */
-export const NEWEST_KNOWN_ISTIO_MINOR = 31;
+export { MIN_ISTIO_MINOR, NEWEST_KNOWN_ISTIO_MINOR } from './istio-releases';
 
 /**
  * The Istio release used when a mesh names none: the Helm chart version in the

@@ -1,6 +1,7 @@
 import { AddProblem } from './delivery-validation';
 import { dns1123SubdomainProblem, goDurationProblem, hostAddressProblem } from './formats';
 import { MeshSpec } from './mesh-spec';
+import { firstReleaseWhere, istioRelease } from './istio-releases';
 import { IstioVersion } from './istio-version';
 import { SecretStoreRef, secretStoreKind, TrustMode } from './trust-spec';
 
@@ -62,10 +63,11 @@ export function checkRemoteCredentials(spec: MeshSpec, version: IstioVersion | u
       if (reason) add(`clusters[${i}].apiServerTlsName`, `"${c.apiServerTlsName}" ${reason}`, c.name);
       if (c.apiServer === undefined) add(`clusters[${i}].apiServerTlsName`, 'is set without apiServer, the address it names the certificate of; set apiServer too', c.name);
       // Without External Secrets the README makes the kubeconfigs with `istioctl create-remote-secret`,
-      // which has the flag from 1.26.
-      if (es === undefined && version !== undefined && version.minor < 26) {
-        add(`clusters[${i}].apiServerTlsName`, `needs istioctl's --tls-server-name, which Istio ${version.text} lacks (from 1.26); ` +
-          'use Istio 1.26 or later, an apiServer address its certificate names, or remote credentials through External Secrets', c.name);
+      // which has the flag only from some release on.
+      if (es === undefined && version !== undefined && !istioRelease(version.minor).remoteSecretTlsServerName) {
+        const from = `1.${firstReleaseWhere((r) => r.remoteSecretTlsServerName)}`;
+        add(`clusters[${i}].apiServerTlsName`, `needs istioctl's --tls-server-name, which Istio ${version.text} lacks (from ${from}); ` +
+          `use Istio ${from} or later, an apiServer address its certificate names, or remote credentials through External Secrets`, c.name);
       }
     }
   });

@@ -3,6 +3,7 @@ import { DATAPLANE_MODE_LABEL, EASTWEST_GATEWAY_NAME, GLOBAL_SERVICE_LABEL, ISTI
 import { ambientMulticlusterStatus, ambientSupportStatement } from '../model/ambient-validation';
 import { DeliveryStage, HelmStage } from '../model/delivery-names';
 import { isIPAddress, isIPv6 } from '../model/formats';
+import { istioRelease } from '../model/istio-releases';
 import { NEWEST_KNOWN_ISTIO_MINOR } from '../model/istio-version';
 import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
@@ -50,20 +51,9 @@ const CALLS_PER_EXEC = 20;
 /** The DaemonSets of Istio's cni and ztunnel charts: the ambient data plane, one pod per node. */
 const AMBIENT_DAEMONSETS = ['daemonset/istio-cni-node', 'daemonset/ztunnel'];
 
-/**
- * The Gateway API release whose standard CRDs the README installs, by Istio minor release: the
- * version each release's documentation installs (1.27: v1.3.0, 1.28: v1.4.0); Istio 1.30 moved
- * to v1.5.1 and reads TLSRoute and ReferenceGrant from its standard channel (1.30 upgrade notes).
- */
-const GATEWAY_API_VERSIONS: ReadonlyArray<{ readonly fromMinor: number; readonly version: string }> = [
-  { fromMinor: 0, version: 'v1.3.0' },
-  { fromMinor: 28, version: 'v1.4.0' },
-  { fromMinor: 30, version: 'v1.5.1' },
-];
-
 /** The Gateway API release to install beside the Istio release whose charts the output follows. */
 export function gatewayApiVersion(chartMinor: number): string {
-  return GATEWAY_API_VERSIONS.filter((v) => v.fromMinor <= chartMinor).pop()!.version;
+  return istioRelease(chartMinor).gatewayApi;
 }
 
 /** The URL of a Gateway API release's standard-channel CRDs. */
