@@ -7,7 +7,9 @@ import { DeliveryStage, HELM_CHART_NAMES, HELM_RELEASE_NAMES, HelmStage } from '
 import { ManualStepKind } from '../src/plan/procedure';
 import { expectOrder, OrderEvent } from './order-rules';
 import { parseObjects } from './support';
-import { formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
+import { isDeepStrictEqual } from 'util';
+import { CONTEXT, commandsOfStep, InstallPath } from '../src/render/step-commands';
+import { argsWithoutContext, formatRun, isCall, ReadmeRun, runReadme, StubCall } from './readme-shell';
 
 /** The context each cluster's commands run against in the executed README. */
 export const contextOf = (cluster: string) => `ctx-${cluster}`;
@@ -200,6 +202,24 @@ function expectProcedureKept(plan: MeshPlan, path: string, time: (cluster: strin
   expect(broken, `on the ${path} path, the README does not keep the procedure:\n${broken.join('\n')}`).toEqual([]);
 }
 
+/**
+ * The executed README runs, on each install path, every command of every cluster's step as the
+ * procedure gives it (`stepCommands`), against that cluster's context: the README prints the
+ * procedure's commands, not commands of its own.
+ */
+function expectStepCommandsRun(plan: MeshPlan, path: InstallPath, calls: StubCall[]) {
+  const missing: string[] = [];
+  for (const step of plan.procedure.steps) {
+    const commands = commandsOfStep(plan, step, path);
+    for (const command of [...commands?.run ?? [], ...commands?.wait ?? []]) {
+      const args = command.args.filter((a) => a !== CONTEXT);
+      const ran = calls.some((k) => k.cmd === command.tool && k.context === contextOf(command.cluster) && isDeepStrictEqual(argsWithoutContext(k.args), args));
+      if (!ran) missing.push(`${step.id}: ${command.tool} ${args.join(' ')} (context ${contextOf(command.cluster)})`);
+    }
+  }
+  expect(missing, `on the ${path} path, the README does not run these commands of the procedure's steps`).toEqual([]);
+}
+
 const remoteSecretOf = (call: StubCall) => /# remote secret of (\S+)/.exec(call.stdin ?? '')?.[1];
 /** What the stand-in istioctl prints first for a config cluster's kubeconfig (`--type=config`). */
 const ISTIO_KUBECONFIG_MARK = '# istio-kubeconfig of';
@@ -285,6 +305,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       return ta === undefined || tb === undefined ? undefined : ta < tb;
     }, () => `on the ${path} path:\n${formatRun(run)}`);
     expectProcedureKept(plan, path, (cluster, what) => time({ cluster, what }), calls);
+    expectStepCommandsRun(plan, path, calls);
   }
 
   // One CA command makes every primary's intermediate (or, for cert-manager, the root), outside this directory.

@@ -18,6 +18,7 @@ import {
 import { andList, code, Lines } from './markdown';
 import { DIAGRAM_DETAIL_MAX_CLUSTERS, topologyDiagramMarkdown } from './topology-diagram';
 import { DeliveryReadme } from './readme-delivery';
+import { AMBIENT_DAEMONSETS, commandLines, InstallPath, stepCommands } from './step-commands';
 import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
 
 /** Whether a step delivers one of the stages. */
@@ -48,8 +49,6 @@ export const EXPLICIT_INSTRUCTIONS_MAX_CLUSTERS = 5;
 /** Replies each `kubectl exec` of the verification asks helloworld for. */
 const CALLS_PER_EXEC = 20;
 
-/** The DaemonSets of Istio's cni and ztunnel charts: the ambient data plane, one pod per node. */
-const AMBIENT_DAEMONSETS = ['daemonset/istio-cni-node', 'daemonset/ztunnel'];
 
 /** The Gateway API release to install beside the Istio release whose charts the output follows. */
 export function gatewayApiVersion(chartMinor: number): string {
@@ -455,7 +454,7 @@ class ReadmeWriter {
     if (this.loops) {
       out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/namespace/"', 'done']);
     } else {
-      out.bash(mesh.clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${namespaceDir(c.name)}/`));
+      out.bash(mesh.clusters.flatMap((c) => this.stepLines(c, DeliveryStage.NAMESPACE)));
     }
   }
 
@@ -531,23 +530,13 @@ class ReadmeWriter {
     }
   }
 
+  /** A cluster's install on both paths: the commands of its chart steps, in order (`name` may be `$c`, in a loop). */
   private installCommands(name: string, ctx: string, indent = '') {
-    const { mesh } = this;
-    // In ambient mode both paths end with the node agents running on every node.
-    const nodeAgents = this.ambient
-      ? [`${indent}kubectl --context=${ctx} -n ${this.ns} rollout status ${AMBIENT_DAEMONSETS.join(' ')} --timeout=5m`] : [];
-    return {
-      istioctl: [`${indent}istioctl install --context=${ctx} -y -f ${istioOperatorPath(name)}`, ...nodeAgents],
-      helm: [
-        ...this.helmStages.flatMap((stage) => [
-          `${indent}helm upgrade --install ${ISTIO_CHARTS[stage].release} istio/${ISTIO_CHARTS[stage].chart} --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
-          // Each chart's pods are up before the next chart comes. With an external control plane the
-          // mesh clusters' istiod chart has no pod to wait for (remote profile).
-          `${indent}  -f ${ISTIO_CHARTS[stage].valuesFile(name)}${!ISTIO_CHARTS[stage].hasWorkload || this.ecp ? '' : ' --wait'}`,
-        ]),
-        ...nodeAgents,
-      ],
-    };
+    const lines = (path: InstallPath) => this.helmStages.flatMap((stage) => {
+      const { run, wait } = stepCommands(this.mesh, name, stage, path);
+      return [...run, ...wait].flatMap((command) => commandLines(command, ctx)).map((line) => `${indent}${line}`);
+    });
+    return { istioctl: lines('istioctl'), helm: lines('helm') };
   }
 
   /** Both install paths, for one cluster or, in a loop, for a list of clusters. */
@@ -596,8 +585,7 @@ class ReadmeWriter {
       const rest = this.extraManifests(c);
       if (rest.length > 0) {
         out.p('', `Then apply the cluster's objects (${rest.map(code).join(', ')}); ${this.ambient ? this.ambientGatewayNote() : 'Istio\'s CRDs exist now'}:`, '');
-        out.bash([`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`,
-          ...(this.ambient && c.eastWestGateway ? [this.gatewayProgrammed(this.ctx(c))] : [])]);
+        out.bash(this.stepLines(c, DeliveryStage.OBJECTS));
         this.addressChecks([c]);
       }
     }
@@ -727,10 +715,8 @@ class ReadmeWriter {
       ]);
     } else {
       out.bash([
-        ...read.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${credentialsDir(c.name)}/`,
-          `kubectl --context=${this.ctx(c)} -n ${this.ns} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
-        ...readers.flatMap((c) => [`kubectl --context=${this.ctx(c)} apply -f ${remoteSecretsDir(c.name)}/`,
-          `kubectl --context=${this.ctx(c)} -n ${this.ns} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`]),
+        ...read.flatMap((c) => this.stepLines(c, DeliveryStage.CREDENTIALS)),
+        ...readers.flatMap((c) => this.stepLines(c, DeliveryStage.REMOTE_SECRETS)),
       ]);
     }
   }
@@ -744,7 +730,7 @@ class ReadmeWriter {
     if (this.loops) {
       out.bash(this.applyObjectsLoop('REMOTES'));
     } else {
-      out.bash(withObjects.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`));
+      out.bash(withObjects.flatMap((c) => this.stepLines(c, DeliveryStage.OBJECTS)));
     }
     this.addressChecks(withObjects);
   }
@@ -799,11 +785,17 @@ class ReadmeWriter {
   }
 
   /** Applies one step directory on every cluster of a list that has it. */
-  private applyStep(list: 'CLUSTERS' | 'PRIMARIES', dir: (cluster: string) => string, clusters: ClusterPlan[]): string[] {
+  private applyStep(list: 'CLUSTERS' | 'PRIMARIES', dir: (cluster: string) => string, stage: DeliveryStage, clusters: ClusterPlan[]): string[] {
     if (this.loops) {
       return [`for c in "\${${list}[@]}"; do`, `  if [ -d "${dir('$c')}" ]; then kubectl --context="\${CONTEXT[$c]}" apply -f "${dir('$c')}/"; fi`, 'done'];
     }
-    return clusters.map((c) => `kubectl --context=${this.ctx(c)} apply -f ${dir(c.name)}/`);
+    return clusters.flatMap((c) => this.stepLines(c, stage));
+  }
+
+  /** The lines of bash that do a cluster's step and wait for it, with the commands of the procedure's step. */
+  private stepLines(c: ClusterPlan, stage: DeliveryStage): string[] {
+    const { run, wait } = stepCommands(this.mesh, c.name, stage, 'helm');
+    return [...run, ...wait].flatMap((command) => commandLines(command, this.ctx(c)));
   }
 
   private traffic() {
@@ -821,7 +813,7 @@ class ReadmeWriter {
     out.p('Every primary\'s istiod reads Istio configuration from its own cluster only, so every primary gets the same copy of the traffic policies, ' +
       `and no remote gets any (${code('clusters/<primary>/traffic/')}). Each policy lives in its service's namespace, which must exist: apply them once your ` +
       'applications are deployed. Istio validates them on the way in.', '');
-    out.bash(this.applyStep('PRIMARIES', trafficDir, holders));
+    out.bash(this.applyStep('PRIMARIES', trafficDir, DeliveryStage.TRAFFIC, holders));
   }
 
   private monitoring() {
@@ -831,7 +823,7 @@ class ReadmeWriter {
     out.heading('Monitor the mesh');
     out.p(`Needs the Prometheus Operator (its CRDs and a Prometheus that selects these objects) in every cluster. ${code('clusters/<cluster>/monitoring/')} ` +
       'holds what each cluster scrapes and the alerts that hold there; the project\'s documentation has a runbook per alert:', '');
-    out.bash(this.applyStep('CLUSTERS', monitoringDir, watched));
+    out.bash(this.applyStep('CLUSTERS', monitoringDir, DeliveryStage.MONITORING, watched));
   }
 
   private troubleshooting() {
