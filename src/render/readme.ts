@@ -9,8 +9,9 @@ import { DataPlaneMode, IstiodExposure } from '../model/mesh-spec';
 import { TrustMode } from '../model/trust-spec';
 import { ClusterPlan, ClusterRole, contextVariable, ExternalControlPlanePlan, MeshPlan } from '../plan/mesh-plan';
 import { ManualStepKind, orderClusters, orderGroups, ProcedureStep } from '../plan/procedure';
+import { CLUSTER_LAYERS } from './cluster-layers';
 import { ISTIO_CHARTS, isHelmStage } from './install/charts';
-import { applySetName, LAYER_LABEL } from './labels';
+import { applySetName } from './labels';
 import {
   credentialsDir, helmBaseValuesPath, helmIstiodValuesPath, istioOperatorPath, meshObjectsDir, monitoringDir,
   namespaceDir, README_MARKER, remoteSecretsDir, trafficDir, trustDir, verifyDir,
@@ -201,11 +202,6 @@ class ReadmeWriter {
 
   private extraManifests(c: ClusterPlan): string[] {
     return this.files.get(c.name)!.manifests;
-  }
-
-  /** Applies the mesh objects of every cluster of a list that has them (a loop over a bash array). */
-  private applyObjectsLoop(list: string, verb = 'apply -f'): string[] {
-    return [`for c in "\${${list}[@]}"; do`, `  if [ -d "clusters/$c/mesh" ]; then kubectl --context="\${CONTEXT[$c]}" ${verb} "clusters/$c/mesh/"; fi`, 'done'];
   }
 
   private overview() {
@@ -451,11 +447,7 @@ class ReadmeWriter {
     const { out, mesh } = this;
     this.sections.namespaces = out.heading(`Create the ${this.ns} namespace in every cluster`);
     out.p('The namespace carries the cluster\'s network label and, on a remote, the annotation naming its primary; both must exist before the control plane is installed.', '');
-    if (this.loops) {
-      out.bash(['for c in "${CLUSTERS[@]}"; do', '  kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/namespace/"', 'done']);
-    } else {
-      out.bash(mesh.clusters.flatMap((c) => this.stepLines(c, DeliveryStage.NAMESPACE)));
-    }
+    out.bash(this.stepEach('CLUSTERS', mesh.clusters, DeliveryStage.NAMESPACE));
   }
 
   /** The east-west gateways of an ambient mesh are Gateway API objects: their CRDs come before istiod and the gateways. */
@@ -530,11 +522,11 @@ class ReadmeWriter {
     }
   }
 
-  /** A cluster's install on both paths: the commands of its chart steps, in order (`name` may be `$c`, in a loop). */
-  private installCommands(name: string, ctx: string, indent = '') {
+  /** A cluster's install on both paths: the commands of its chart steps, in order; in a loop, of the cluster `$c`. */
+  private installCommands(name: string, ctx: string, loop = false) {
     const lines = (path: InstallPath) => this.helmStages.flatMap((stage) => {
       const { run, wait } = stepCommands(this.mesh, name, stage, path);
-      return [...run, ...wait].flatMap((command) => commandLines(command, ctx)).map((line) => `${indent}${line}`);
+      return [...run, ...wait].flatMap((command) => commandLines(command, ctx, { quoteVariables: loop })).map((line) => (loop ? `  ${line}` : line));
     });
     return { istioctl: lines('istioctl'), helm: lines('helm') };
   }
@@ -542,7 +534,7 @@ class ReadmeWriter {
   /** Both install paths, for one cluster or, in a loop, for a list of clusters. */
   private install(list: string | undefined, c?: ClusterPlan) {
     const { out } = this;
-    const cmds = list ? this.installCommands('$c', '"${CONTEXT[$c]}"', '  ') : this.installCommands(c!.name, this.ctx(c!));
+    const cmds = list ? this.installCommands('$c', '"${CONTEXT[$c]}"', true) : this.installCommands(c!.name, this.ctx(c!));
     const wrap = (lines: string[]) => (list ? [`for c in "\${${list}[@]}"; do`, ...lines, 'done'] : lines);
     if (this.ambient) {
       out.p(`Besides istiod, the ${code('ambient')} profile installs ${code('istio-cni')}, the node agent that redirects pods' traffic, and ${code('ztunnel')}, ` +
@@ -573,8 +565,7 @@ class ReadmeWriter {
       if (withObjects.length > 0) {
         out.p('', this.ambient ? `Then apply their objects; ${this.ambientGatewayNote()}:`
           : 'Then apply their objects (east-west gateways, exposed istiod and services); Istio\'s CRDs exist now:', '');
-        out.bash([...this.applyObjectsLoop('PRIMARIES'), ...(this.ambient
-          ? ['for c in "${PRIMARIES[@]}"; do', `  ${this.gatewayProgrammed('"${CONTEXT[$c]}"')}`, 'done'] : [])]);
+        out.bash(this.stepEach('PRIMARIES', withObjects, DeliveryStage.OBJECTS));
         this.addressChecks(withObjects);
       }
       return;
@@ -595,11 +586,6 @@ class ReadmeWriter {
   private ambientGatewayNote(): string {
     return `istiod deploys each east-west gateway from its ${code('Gateway')} (a Deployment and the LoadBalancer Service ${code(EASTWEST_GATEWAY_NAME)}), ` +
       'and reports it programmed once the load balancer has given it an address';
-  }
-
-  /** Waits until istiod has deployed an ambient east-west gateway. */
-  private gatewayProgrammed(ctx: string): string {
-    return `kubectl --context=${ctx} -n ${this.ns} wait gateway/${EASTWEST_GATEWAY_NAME} --for=condition=Programmed --timeout=5m`;
   }
 
   private addressChecks(clusters: ClusterPlan[]) {
@@ -697,28 +683,7 @@ class ReadmeWriter {
       'which External Secrets must reach from every cluster, and which must support pushing: each cluster publishes its reader token and CA ' +
       `(${code('clusters/<cluster>/credentials/')}), and each primary renders its remote secrets from them, at the ${code('apiServer')} of each cluster ` +
       `(${code('clusters/<primary>/remote-secrets/')}). No token passes through this directory or your shell.`, '');
-    const layer = `${LAYER_LABEL}=credentials`;
-    if (this.loops) {
-      out.bash([
-        'for c in "${CLUSTERS[@]}"; do',
-        '  if [ -d "clusters/$c/credentials" ]; then',
-        '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/credentials/"',
-        `    kubectl --context="\${CONTEXT[$c]}" -n ${this.ns} wait pushsecret -l ${layer} --for=condition=Ready --timeout=5m`,
-        '  fi',
-        'done',
-        'for c in "${PRIMARIES[@]}"; do',
-        '  if [ -d "clusters/$c/remote-secrets" ]; then',
-        '    kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/remote-secrets/"',
-        `    kubectl --context="\${CONTEXT[$c]}" -n ${this.ns} wait externalsecret -l ${layer} --for=condition=Ready --timeout=5m`,
-        '  fi',
-        'done',
-      ]);
-    } else {
-      out.bash([
-        ...read.flatMap((c) => this.stepLines(c, DeliveryStage.CREDENTIALS)),
-        ...readers.flatMap((c) => this.stepLines(c, DeliveryStage.REMOTE_SECRETS)),
-      ]);
-    }
+    out.bash([...this.stepEach('CLUSTERS', read, DeliveryStage.CREDENTIALS), ...this.stepEach('PRIMARIES', readers, DeliveryStage.REMOTE_SECRETS)]);
   }
 
   private remoteObjects() {
@@ -727,11 +692,7 @@ class ReadmeWriter {
     if (withObjects.length === 0) return;
     out.heading('Apply the remotes\' objects');
     out.p('Their gateway pods are injected by the primary\'s istiod, so this comes after the remote secrets:', '');
-    if (this.loops) {
-      out.bash(this.applyObjectsLoop('REMOTES'));
-    } else {
-      out.bash(withObjects.flatMap((c) => this.stepLines(c, DeliveryStage.OBJECTS)));
-    }
+    out.bash(this.stepEach('REMOTES', withObjects, DeliveryStage.OBJECTS));
     this.addressChecks(withObjects);
   }
 
@@ -784,12 +745,28 @@ class ReadmeWriter {
     }
   }
 
-  /** Applies one step directory on every cluster of a list that has it. */
-  private applyStep(list: 'CLUSTERS' | 'PRIMARIES', dir: (cluster: string) => string, stage: DeliveryStage, clusters: ClusterPlan[]): string[] {
-    if (this.loops) {
-      return [`for c in "\${${list}[@]}"; do`, `  if [ -d "${dir('$c')}" ]; then kubectl --context="\${CONTEXT[$c]}" apply -f "${dir('$c')}/"; fi`, 'done'];
-    }
-    return clusters.flatMap((c) => this.stepLines(c, stage));
+  /**
+   * A step of each of `clusters`: its commands, cluster by cluster, or for a large mesh one loop
+   * over the bash array `list`, which runs the step where the cluster has its directory when not
+   * every cluster of the list has the step.
+   */
+  private stepEach(list: 'CLUSTERS' | 'PRIMARIES' | 'REMOTES', clusters: ClusterPlan[], stage: DeliveryStage): string[] {
+    if (clusters.length === 0) return [];
+    if (!this.loops) return clusters.flatMap((c) => this.stepLines(c, stage));
+    // The loop's body: the step's commands, the same for every cluster but for the cluster's name in its paths.
+    const template = (c: ClusterPlan) => {
+      const { run, wait } = stepCommands(this.mesh, c.name, stage, 'helm');
+      const named = (a: string) => a.split('/').map((part) => (part === c.name ? '$c' : part)).join('/');
+      return [...run, ...wait].flatMap((command) => commandLines({ ...command, args: command.args.map(named) }, '"${CONTEXT[$c]}"', { quoteVariables: true }));
+    };
+    const lines = template(clusters[0]);
+    // Clusters whose step differs by more than their name get their commands one by one instead.
+    if (clusters.some((c) => template(c).join('\n') !== lines.join('\n'))) return clusters.flatMap((c) => this.stepLines(c, stage));
+    const all = { CLUSTERS: this.mesh.clusters, PRIMARIES: this.primaries, REMOTES: this.remotes }[list];
+    const dir = CLUSTER_LAYERS.find((l) => l.stage === stage)?.dir('$c');
+    const guarded = clusters.length < all.length && dir !== undefined
+      ? [`  if [ -d "${dir}" ]; then`, ...lines.map((l) => `    ${l}`), '  fi'] : lines.map((l) => `  ${l}`);
+    return [`for c in "\${${list}[@]}"; do`, ...guarded, 'done'];
   }
 
   /** The lines of bash that do a cluster's step and wait for it, with the commands of the procedure's step. */
@@ -813,7 +790,7 @@ class ReadmeWriter {
     out.p('Every primary\'s istiod reads Istio configuration from its own cluster only, so every primary gets the same copy of the traffic policies, ' +
       `and no remote gets any (${code('clusters/<primary>/traffic/')}). Each policy lives in its service's namespace, which must exist: apply them once your ` +
       'applications are deployed. Istio validates them on the way in.', '');
-    out.bash(this.applyStep('PRIMARIES', trafficDir, DeliveryStage.TRAFFIC, holders));
+    out.bash(this.stepEach('PRIMARIES', holders, DeliveryStage.TRAFFIC));
   }
 
   private monitoring() {
@@ -823,7 +800,7 @@ class ReadmeWriter {
     out.heading('Monitor the mesh');
     out.p(`Needs the Prometheus Operator (its CRDs and a Prometheus that selects these objects) in every cluster. ${code('clusters/<cluster>/monitoring/')} ` +
       'holds what each cluster scrapes and the alerts that hold there; the project\'s documentation has a runbook per alert:', '');
-    out.bash(this.applyStep('CLUSTERS', monitoringDir, DeliveryStage.MONITORING, watched));
+    out.bash(this.stepEach('CLUSTERS', watched, DeliveryStage.MONITORING));
   }
 
   private troubleshooting() {
@@ -962,7 +939,7 @@ class ReadmeWriter {
           'CRDs than the clusters have (the regenerated README names them; Istio 1.30 reads TLSRoute and ReferenceGrant from v1.5 on), apply that file to ' +
           'every cluster first, as its step does but without the check for existing CRDs. Then:'
         : 'then apply each cluster\'s directory again:'), '');
-    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', '  ').helm,
+    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', true).helm,
       '  if [ -d "clusters/$c/mesh" ]; then kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/mesh/"; fi', 'done'];
     if (this.loops) {
       out.bash([...body('PRIMARIES'), ...(this.remotes.length > 0 ? body('REMOTES') : [])]);

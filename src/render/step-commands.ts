@@ -101,10 +101,13 @@ function chartCommands(mesh: MeshPlan, cluster: string, stage: HelmStage, path: 
 /**
  * A command as a line of bash, with the context as the tool takes it: `kubectl --context=<ctx>`
  * first, `istioctl <command> --context=<ctx>`, `helm … --kube-context <ctx>`; Helm's values file
- * goes on a second line, as the README writes it.
+ * goes on a second line, as the README writes it. `quoteVariables` quotes the arguments that hold
+ * a shell variable, for a loop.
  */
-export function commandLines(command: StepCommand, context: string): string[] {
-  const args = command.args.flatMap((a) => (a !== CONTEXT ? [a] : command.tool === 'helm' ? ['--kube-context', context] : [`--context=${context}`]));
+export function commandLines(command: StepCommand, context: string, options: { readonly quoteVariables?: boolean } = {}): string[] {
+  // In a loop, an argument that names the loop's cluster (`clusters/$c/mesh/`) is quoted, as bash wants.
+  const quoted = (a: string) => (options.quoteVariables && a.includes('$') ? `"${a}"` : a);
+  const args = command.args.flatMap((a) => (a !== CONTEXT ? [quoted(a)] : command.tool === 'helm' ? ['--kube-context', context] : [`--context=${context}`]));
   if (command.tool !== 'helm') return [[command.tool, ...args].join(' ')];
   const f = args.indexOf('-f');
   return [`${[command.tool, ...args.slice(0, f)].join(' ')} \\`, `  ${args.slice(f).join(' ')}`];
