@@ -5,9 +5,7 @@ import { formatProblem, MeshProblem } from './model/validation';
 import { analyzeMesh } from './plan/analyze-mesh';
 import { MeshPlan } from './plan/mesh-plan';
 import { renderClusterCharts } from './render/cluster-charts';
-import { renderArgoCd } from './render/delivery/argocd';
-import { renderFlux } from './render/delivery/flux';
-import { renderSail } from './render/delivery/sail';
+import { DELIVERY_FORMATS } from './render/delivery/formats';
 import { externalIstiodInstallValues, IstioInstallValues, istioInstallValues } from './plan/install/istio-values';
 import { ExternalControlPlaneCharts, renderExternalControlPlaneCharts } from './render/external-control-plane-charts';
 import { CLUSTER_LAYERS } from './render/cluster-layers';
@@ -87,9 +85,7 @@ export class IstioMulticlusterMesh extends Construct implements MeshOutput {
     this.directories = [
       ...this.clusters.flatMap((c) => clusterDirectories(plan, c)),
       ...(this.externalControlPlane ? externalControlPlaneDirectories(plan, this.externalControlPlane) : []),
-      ...renderArgoCd(charts, plan, values),
-      ...renderFlux(charts, plan, values),
-      ...renderSail(charts, plan, values),
+      ...DELIVERY_FORMATS.flatMap((format) => (format.enabled(plan) ? format.render(charts, plan, values) : [])),
     ];
   }
 

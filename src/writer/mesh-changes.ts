@@ -1,4 +1,5 @@
 import { MeshPlan } from '../plan/mesh-plan';
+import { DELIVERY_FORMATS } from '../render/delivery/formats';
 import { MeshFile } from './mesh-files';
 
 /** How one generated file differs between two versions of a mesh. */
@@ -48,17 +49,16 @@ export function meshChanges(before: { plan: MeshPlan; files: readonly MeshFile[]
 
 /**
  * The cluster a generated path belongs to: its directories (`clusters/<c>/`, `install/<c>/`,
- * `verify/<c>/`, `flux/clusters/<c>/`, `flux/control-planes/<c>/`) or, for Argo CD's
- * Applications (`NN-<c>-<step>.yaml`), the longest cluster name the file is named after, and for
- * hub Flux the cluster of its `flux/hub/cluster-<c>.yaml`.
+ * `verify/<c>/`), or the cluster a delivery format says its file is about.
  */
 function clusterOfPath(path: string, clusters: string[]): string | undefined {
-  const dir = /^(?:clusters|install|verify|flux\/clusters|flux\/control-planes)\/([^/]+)\//.exec(path);
+  const dir = /^(?:clusters|install|verify)\/([^/]+)\//.exec(path);
   if (dir) return dir[1];
-  const app = /^argocd\/applications\/\d+-(.+)\.yaml$/.exec(path);
-  if (app) return [...clusters].sort((a, b) => b.length - a.length).find((c) => app[1].startsWith(`${c}-`));
-  const hub = /^flux\/hub\/cluster-([^/]+)\.yaml$/.exec(path);
-  return hub ? hub[1] : undefined;
+  for (const format of DELIVERY_FORMATS) {
+    const cluster = format.clusterOfPath(path, clusters);
+    if (cluster !== undefined) return cluster;
+  }
+  return undefined;
 }
 
 /** The changes as text, a block per cluster. */

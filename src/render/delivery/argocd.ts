@@ -14,6 +14,10 @@ import { ARGO_CD_APPLICATIONS_DIR, ARGO_CD_ROOT_DIR, namespaceDir, stepDir } fro
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 import { istioChartInstall } from './istio-charts';
+import { ManualStepKind } from '../../plan/procedure';
+import { MESH_LABEL } from '../labels';
+import { code } from '../markdown';
+import { DeliveryFormat, DeliveryReadmeContext } from './format';
 
 /** The file of the root Application in {@link ARGO_CD_ROOT_DIR}. */
 const ROOT_APPLICATION_FILE = 'root-application.yaml';
@@ -172,3 +176,67 @@ function istioChart(
 export function istioChartVersion(mesh: MeshPlan): string {
   return chartVersion(mesh.istio, '*');
 }
+
+/** The README's section on delivering with Argo CD. */
+function argoCdReadme(r: DeliveryReadmeContext): void {
+  const { out, mesh } = r;
+  const argo = mesh.delivery.argoCd!;
+  const ns = argo.namespace;
+  const steps = mesh.delivery.steps;
+  out.p('', '## Delivering with Argo CD', '');
+  out.p(`One Argo CD, in the cluster of the kubeconfig context ${code('$ARGOCD_CONTEXT')}, delivers every cluster from Git: a root Application ` +
+    `(${code(`${ARGO_CD_ROOT_DIR}/`)}) holds one Application per cluster and step (${code('argocd/applications/')}), ordered by sync waves. ` +
+    'Istio\'s charts come from Istio\'s chart repository with the values of this mesh. Relies on Argo CD 2.8 or later.', '');
+  out.p('**Once, in Argo CD.** Register every cluster under the destination its Applications name, and make Argo CD assess the health of ' +
+    'Application resources, which it does not do by default: without it, the root Application would not wait for one wave to be healthy before the next.', '');
+  const lines = [`: "\${ARGOCD_CONTEXT:?set ARGOCD_CONTEXT to the kubeconfig context of the cluster Argo CD runs in}"`];
+  for (const c of r.installed) {
+    const target = mesh.delivery.targets[c.name].argoCd;
+    if ('name' in target) lines.push(`argocd cluster add ${r.ctx(c.name)} --name ${target.name} --yes`);
+    else if (target.server !== 'https://kubernetes.default.svc') lines.push(`argocd cluster add ${r.ctx(c.name)} --yes  # must register ${target.server}`);
+  }
+  lines.push(`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} patch configmap argocd-cm --type merge --patch-file /dev/stdin <<'EOF'`, 'data:',
+    `  ${APPLICATION_HEALTH_KEY}: |`, ...APPLICATION_HEALTH_LUA.trimEnd().split('\n').map((l) => `    ${l}`), 'EOF');
+  out.bash(lines);
+  out.p('', `A private repository also needs its credentials in Argo CD (${code(`argocd repo add ${r.repo.url} …`)}).` +
+    (argo.project === 'default' ? '' : ` The project ${code(argo.project)} must allow this repository, Istio's chart repository, every cluster and cluster-scoped resources.`), '');
+  r.beforeDelivery();
+  out.p('', `**Deliver.** ${r.commitText()} Then apply the root Application, once:`, '');
+  out.bash([`kubectl --context="$ARGOCD_CONTEXT" apply -f ${ARGO_CD_ROOT_DIR}/`]);
+  out.p('', 'The root Application syncs its Applications wave by wave, each wave once every Application of the earlier waves is healthy. ' +
+    `${r.orderText('install')}:`, '');
+  r.waveTable((s) => s.cluster);
+  const appWait = (names: string[]) => ['for app in \\', ...names.map((n) => `  ${n} \\`), '; do',
+    `  kubectl --context="$ARGOCD_CONTEXT" -n ${ns} wait "application/$app" --for=jsonpath='{.status.health.status}'=Healthy --timeout=20m`, 'done'];
+  const configIstiod = steps.find((s) => s.stage === DeliveryStage.ISTIOD && s.cluster === mesh.externalControlPlane?.configCluster);
+  if (configIstiod) r.configKubeconfigText(`the Application ${code(configIstiod.name)} is healthy`, appWait([configIstiod.name]));
+  const istiods = steps.filter((s) => s.stage === DeliveryStage.ISTIOD);
+  if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+    r.remoteSecretsText('every istiod Application is healthy');
+    out.p('', 'To wait for that:', '');
+    out.bash(appWait(istiods.map((s) => s.name)));
+  } else {
+    r.remoteSecretsText('');
+  }
+  out.p('', `**See that it converged.** Every Application of the mesh is ${code('Synced')} and ${code('Healthy')}` +
+    (r.sections.verify ? `; then run "${r.sections.verify}" above:` : ':'), '');
+  out.bash([`kubectl --context="$ARGOCD_CONTEXT" -n ${ns} get applications -l ${MESH_LABEL}=${mesh.meshId}`]);
+  out.p('', 'Istio\'s webhooks are patched by istiod at run time (CA bundles, and the validator\'s failure policy); the chart Applications ignore those fields, so they stay in sync without fighting istiod. ' +
+    `Deleting an Application deletes what it applied, except the namespace Application, which never deletes ${code(mesh.istioNamespace)}.`);
+}
+
+/** The files of the Argo CD output that are about one cluster: its Applications (`NN-<cluster>-<stage>.yaml`). */
+function argoCdClusterOfPath(path: string, clusters: readonly string[]): string | undefined {
+  const app = /^argocd\/applications\/\d+-(.+)\.yaml$/.exec(path);
+  if (!app) return undefined;
+  // The longest cluster name the file is named after: `c-1` before `c` for `04-c-1-mesh.yaml`.
+  return [...clusters].sort((a, b) => b.length - a.length).find((c) => app[1].startsWith(`${c}-`));
+}
+
+/** One Argo CD, with every cluster registered, delivering every cluster's steps in sync waves. */
+export const ARGO_CD_FORMAT: DeliveryFormat = {
+  enabled: (mesh) => mesh.delivery.argoCd !== undefined,
+  render: renderArgoCd,
+  readme: argoCdReadme,
+  clusterOfPath: argoCdClusterOfPath,
+};

@@ -15,6 +15,13 @@ import { FLUX_HUB_DIR, fluxClusterDir, fluxControlPlaneDir, meshObjectsDir, name
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
 import { ChartStep, isChartStep, istioChartInstall } from './istio-charts';
+import { ClusterRole } from '../../plan/cluster-role';
+import { DataPlaneMode } from '../../model/mesh-spec';
+import { ManualStepKind } from '../../plan/procedure';
+import { isHelmStage } from '../install/charts';
+import { MESH_LABEL } from '../labels';
+import { code } from '../markdown';
+import { DeliveryFormat, DeliveryReadmeContext } from './format';
 
 /** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
 export const FLUX_SOURCES_FILE = 'sources.yaml';
@@ -337,3 +344,142 @@ class FluxRenderer {
 export function fluxChartVersion(mesh: MeshPlan): string {
   return chartVersion(mesh.istio, 'x');
 }
+
+/** The steps besides the namespace and the charts, as a sentence lists them. */
+const STAGE_NOUN: Partial<Record<DeliveryStage, string>> = {
+  [DeliveryStage.TRUST]: 'the intermediate CA',
+  [DeliveryStage.CREDENTIALS]: 'the reader token',
+  [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets',
+  [DeliveryStage.OBJECTS]: 'the mesh objects',
+  [DeliveryStage.TRAFFIC]: 'the traffic policies',
+  [DeliveryStage.MONITORING]: 'the monitoring objects',
+};
+
+/** The README's section on delivering with Flux. */
+function fluxReadme(r: DeliveryReadmeContext): void {
+  const { out, mesh } = r;
+  const flux = mesh.delivery.flux!;
+  const ns = flux.namespace;
+  const hubMode = flux.mode === FluxMode.HUB;
+  out.p('', '## Delivering with Flux', '');
+  const targets = r.installed.filter((c) => mesh.delivery.targets[c.name].fluxKubeConfigSecret !== undefined);
+  if (hubMode) {
+    const hub = flux.hubCluster ? r.installed.find((c) => c.name === flux.hubCluster)! : undefined;
+    out.p(`One Flux, in ${hub ? `the cluster ${code(hub.name)}` : 'a management cluster'} (kubeconfig context ${code('$FLUX_CONTEXT')}), delivers every cluster from Git ` +
+      `through a kubeconfig Secret per cluster. Each cluster's steps are Flux Kustomizations and HelmReleases whose ${code('dependsOn')} ` +
+      'orders them, within the cluster and across clusters. Relies on Flux 2.3 or later (HelmRelease v2, Kustomization v1).', '');
+    out.p('**Once, in the Flux cluster.** Install Flux there (for example with `flux install`), and give it a kubeconfig for every cluster it delivers. ' +
+      'Flux cannot run the exec plugins of cloud CLIs, so each must carry a token or client certificate (for example of a service account with cluster-admin):', '');
+    const lines = [hub ? `FLUX_CONTEXT=\${FLUX_CONTEXT:-${r.ctx(hub.name)}}`
+      : ': "${FLUX_CONTEXT:?set FLUX_CONTEXT to the kubeconfig context of the cluster Flux runs in}"'];
+    for (const c of targets) {
+      lines.push(`kubectl config view --minify --flatten --context=${r.ctx(c.name)} | \\`,
+        `  kubectl --context="$FLUX_CONTEXT" -n ${ns} create secret generic ${mesh.delivery.targets[c.name].fluxKubeConfigSecret} --from-file=value=/dev/stdin`);
+    }
+    out.bash(lines);
+  } else {
+    out.p('Flux runs in every cluster and delivers only that cluster: each cluster\'s steps are Flux Kustomizations and HelmReleases whose ' +
+      `${code('dependsOn')} orders them within the cluster. The order across clusters is the order below, in which you start them. ` +
+      'Relies on Flux 2.3 or later (HelmRelease v2, Kustomization v1).', '');
+    out.p('**Once, in every cluster.** Install Flux (for example with `flux install --context=<context>`).');
+  }
+  if (flux.gitSecretName) {
+    out.p('', `The repository is read with the Secret ${code(flux.gitSecretName)} in ${code(ns)}${hubMode ? '' : ' of every cluster'}; create it with ` +
+      `${code(`flux create secret git ${flux.gitSecretName} --url=${r.repo.url} …`)}.`);
+  }
+  out.p('');
+  r.beforeDelivery();
+  out.p('', `**Deliver.** ${r.commitText()} Then apply the entry point` + (hubMode
+    ? ` to the Flux cluster, once (or point a Kustomization of your Flux bootstrap at ${code(`${FLUX_HUB_DIR}/`)} in this repository):` : ' of each cluster, in this order:'), '');
+  const controlPlane = (cluster: string) => `${mesh.meshId}-${cluster}-control-plane`;
+  const controlPlanes = (clusters: { name: string }[]) => clusters.map((c) => controlPlane(c.name));
+  const ecp = mesh.externalControlPlane;
+  const wait = (ctx: string, names: string[]) => names.map((n) => `kubectl --context=${ctx} -n ${ns} wait kustomization/${n} --for=condition=Ready --timeout=30m`);
+  if (hubMode) {
+    out.bash([`kubectl --context="$FLUX_CONTEXT" apply -f ${FLUX_HUB_DIR}/`]);
+    const charts = mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? 'Istio\'s base, istiod, cni and ztunnel charts' : 'Istio\'s base and istiod charts';
+    // The steps besides the namespace and the charts, in the order of their waves.
+    const others = [...new Set([...mesh.delivery.steps].sort((a, b) => a.wave - b.wave).map((s) => s.stage)
+      .filter((stage) => stage !== DeliveryStage.NAMESPACE && !isHelmStage(stage)))].map((stage) => STAGE_NOUN[stage]);
+    const steps = ['the namespace', charts, ...others];
+    const listed = steps.length === 2 ? steps.join(' and ') : `${steps.slice(0, -1).join(', ')}, and ${steps[steps.length - 1]}`;
+    out.p('', `Flux then applies, in each cluster, ${listed}, each step once the steps it depends on are ready. ` +
+      `${r.orderText('charts')}:`, '');
+    r.waveTable((s) => s.cluster, 'Stage');
+    if (ecp) r.configKubeconfigText(`the config cluster's control plane is ready`, wait('"$FLUX_CONTEXT"', [controlPlane(ecp.configCluster)]));
+    r.remoteSecretsText('every cluster\'s control plane is ready');
+    if (r.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+      out.p('', 'To wait for that:', '');
+      out.bash(wait('"$FLUX_CONTEXT"', controlPlanes(r.installed)));
+    }
+  } else if (ecp) {
+    fluxPerClusterExternal(r, wait, controlPlane);
+  } else {
+    const primaries = mesh.clusters.filter((c) => c.role === ClusterRole.PRIMARY);
+    const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+    const start = (c: { name: string }) => [`kubectl --context=${r.ctx(c.name)} apply -f ${fluxClusterDir(c.name)}/`];
+    out.bash(primaries.flatMap(start));
+    if (remotes.length > 0) {
+      out.p('', 'A remote\'s install points at its primary\'s exposed istiod: start the remotes once their primaries\' mesh objects are ready:', '');
+      out.bash([...primaries.filter((c) => c.remotes.length > 0).flatMap((c) => wait(r.ctx(c.name), [`${mesh.meshId}-${c.name}-mesh`])), ...remotes.flatMap(start)]);
+    }
+    r.remoteSecretsText('every cluster\'s control plane is ready');
+    if (r.mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+      out.p('', 'To wait for that:', '');
+      out.bash(mesh.clusters.flatMap((c) => wait(r.ctx(c.name), controlPlanes([c]))));
+    }
+    const remoteSecrets = mesh.delivery.steps.filter((s) => s.stage === DeliveryStage.REMOTE_SECRETS);
+    if (remoteSecrets.length > 0) {
+      // Each cluster's Flux sees only its own cluster, so it cannot wait for another's credentials.
+      out.p('', 'Each cluster\'s Flux cannot wait for another cluster: a primary\'s remote-secrets step stays unready until every cluster it reads has ' +
+        'published its credentials (once that cluster\'s control plane and credentials steps have run), External Secrets and Flux retrying meanwhile. To wait for it:', '');
+      out.bash(remoteSecrets.flatMap((s) => wait(r.ctx(s.cluster), [s.name])));
+    }
+  }
+  out.p('', `**See that it converged.** Every Kustomization and HelmRelease of the mesh is ${code('Ready')}` +
+    (r.sections.verify ? `; then run "${r.sections.verify}" above:` : ':'), '');
+  out.bash(hubMode ? [`kubectl --context="$FLUX_CONTEXT" -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`]
+    : r.installed.map((c) => `kubectl --context=${r.ctx(c.name)} -n ${ns} get kustomizations,helmreleases -l ${MESH_LABEL}=${mesh.meshId}`));
+  out.p('', 'HelmReleases keep Flux\'s default of no drift detection, so Flux does not undo what istiod patches into Istio\'s webhooks at run time. ' +
+    `The namespace step never prunes, so removing it never deletes ${code(mesh.istioNamespace)}.`);
+}
+
+
+/**
+ * Per-cluster Flux with an external control plane: each Flux waits only for its own cluster, so
+ * the clusters are started in the external control plane's order, with the manual steps between.
+ */
+function fluxPerClusterExternal(r: DeliveryReadmeContext, wait: (ctx: string, names: string[]) => string[], controlPlane: (cluster: string) => string): void {
+  const { out, mesh } = r;
+  const ecp = mesh.externalControlPlane!;
+  const start = (cluster: string) => `kubectl --context=${r.ctx(cluster)} apply -f ${fluxClusterDir(cluster)}/`;
+  const remotes = mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE);
+  out.bash([start(ecp.name)]);
+  out.p('', `Its Flux applies istiod's namespace, ${code('istiod-external')} and istiod, whose pod waits for ${code('istio-kubeconfig')}. ` +
+    `Start the config cluster once ${code('istiod-external')} has its address:`, '');
+  out.bash([...wait(r.ctx(ecp.name), [`${mesh.meshId}-${ecp.name}-mesh`]), start(ecp.configCluster)]);
+  r.configKubeconfigText('the config cluster\'s control plane is ready', wait(r.ctx(ecp.configCluster), [controlPlane(ecp.configCluster)]));
+  if (remotes.length > 0) {
+    out.p('', 'The remotes\' installs point at the external istiod: start them once it is ready:', '');
+    out.bash([...wait(r.ctx(ecp.name), [controlPlane(ecp.name)]), ...remotes.map((c) => start(c.name))]);
+    r.remoteSecretsText('every remote\'s control plane is ready');
+    if (mesh.delivery.manualSteps.some((m) => m.kind === ManualStepKind.REMOTE_SECRETS)) {
+      out.p('', 'To wait for that:', '');
+      out.bash(remotes.flatMap((c) => wait(r.ctx(c.name), [controlPlane(c.name)])));
+    }
+  }
+}
+
+/** The files of the Flux output that are about one cluster: its directories, and a hub's `cluster-<cluster>.yaml`. */
+function fluxClusterOfPath(path: string): string | undefined {
+  const dir = /^flux\/(?:clusters|control-planes)\/([^/]+)\//.exec(path) ?? /^flux\/hub\/cluster-([^/]+)\.yaml$/.exec(path);
+  return dir?.[1];
+}
+
+/** Flux, in one hub cluster or in every cluster, delivering every cluster's steps ordered with dependsOn. */
+export const FLUX_FORMAT: DeliveryFormat = {
+  enabled: (mesh) => mesh.delivery.flux !== undefined,
+  render: renderFlux,
+  readme: fluxReadme,
+  clusterOfPath: fluxClusterOfPath,
+};

@@ -10,6 +10,9 @@ import { commonLabels } from '../labels';
 import { namespaceDir, sailIstioDir } from '../layout';
 import { ManifestChart } from '../manifest-chart';
 import { OutputDirectory } from '../output-directory';
+import { ClusterRole } from '../../plan/cluster-role';
+import { code } from '../markdown';
+import { DeliveryFormat, DeliveryReadmeContext } from './format';
 
 /** The files of each cluster's Sail directory: the `Istio`, and in an ambient mesh the `IstioCNI` and `ZTunnel`. */
 export const SAIL_ISTIO_FILE = 'istio.yaml';
@@ -110,3 +113,42 @@ function sailValues(sections: Record<string, unknown>): Record<string, unknown> 
   const present = Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
   return Object.keys(present).length > 0 ? present : undefined;
 }
+
+/** The README's section on installing with the Sail Operator. */
+function sailReadme(r: DeliveryReadmeContext): void {
+  const { out, mesh } = r;
+  const version = mesh.delivery.sailVersion!;
+  const ambient = mesh.dataPlaneMode === DataPlaneMode.AMBIENT;
+  out.p('', '## Installing with the Sail Operator', '');
+  out.p(`${code(sailIstioDir('<cluster>') + '/')} holds each cluster's install as the Sail Operator's ${code('Istio')} resource ` +
+    (ambient ? `(profile ${code('ambient')}), its ${code('IstioCNI')} and its ${code('ZTunnel')} ` : '') +
+    `(version ${code(version)}), with the same values as the istioctl and Helm inputs. Install the Sail Operator in every cluster ` +
+    `(a release that lists ${code(version)}), then follow the steps above, replacing each cluster's istioctl or Helm commands with:`, '');
+  const waits = ambient ? ['istio/default', 'istiocni/default', 'ztunnel/default'] : ['istio/default'];
+  // With an external control plane, in its order: the config cluster, the external istiod, the remotes.
+  const ecp = mesh.externalControlPlane;
+  const order = ecp ? [ecp.configCluster, ecp.name, ...mesh.clusters.filter((c) => c.role === ClusterRole.REMOTE).map((c) => c.name)]
+    : r.installed.map((c) => c.name);
+  out.bash(order.flatMap((c) => [
+    `kubectl --context=${r.ctx(c)} apply -f ${sailIstioDir(c)}/`,
+    ...waits.map((resource) => `kubectl --context=${r.ctx(c)} wait ${resource} --for=condition=Ready --timeout=10m`),
+  ]));
+  if (ecp) {
+    out.p('', `The external cluster's ${code('Istio')} has the ${code('empty')} profile: istiod alone, with the values of ${code(`install/${ecp.name}/helm/istiod.values.yaml`)}; ` +
+      `its pod waits for ${code('istio-kubeconfig')}, so create that first, as above.`);
+  }
+  if (ambient) {
+    out.p('', `As the operator's ambient guides do, istio-cni runs in the namespace ${code(SAIL_CNI_NAMESPACE)} and ztunnel in ${code(SAIL_ZTUNNEL_NAMESPACE)} ` +
+      `(both created by these files, not by the operator), and istiod trusts ztunnel there (${code(`pilot.trustedZtunnelNamespace: ${SAIL_ZTUNNEL_NAMESPACE}`)}); ` +
+      `with ${code('meshConfig.discoverySelectors')}, those selectors must also select ${code(SAIL_ZTUNNEL_NAMESPACE)}, or istiod signs no certificate for ztunnel.`);
+  }
+  out.p('', 'A GitOps tool can apply these directories in place of the Helm releases, in the same order.');
+}
+
+/** The Sail Operator's resources in place of the Helm releases: each cluster's `install/<cluster>/sail/`. */
+export const SAIL_FORMAT: DeliveryFormat = {
+  enabled: (mesh) => mesh.delivery.sailVersion !== undefined,
+  render: renderSail,
+  readme: sailReadme,
+  clusterOfPath: (path) => /^install\/([^/]+)\/sail\//.exec(path)?.[1],
+};
