@@ -19,7 +19,9 @@ export { analyzeMesh, MeshAnalysis, validateMesh, checkMesh, planMesh } from './
 export { loadMeshFile, parseMeshFile, MeshFileResult } from './plan/mesh-file-analysis';
 export * from './plan/mesh-plan';
 export * from './plan/delivery-plan';
-export { deliveryOrder, manualStepId, planProcedure, Procedure, ProcedureOptions, ProcedureStep, stepId, withWaves } from './plan/procedure';
+export {
+  deliveryOrder, manualStepId, planProcedure, Procedure, ProcedureOptions, ProcedureStep, stepId, VERIFICATION_STEP_ID, withWaves,
+} from './plan/procedure';
 
 // Standalone building blocks, for any cdk8s Chart
 export * from './constructs/istio-system-namespace';

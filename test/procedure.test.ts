@@ -8,8 +8,9 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  deliveryOrder, FluxMode, istioInstallValues, MeshPlan, MeshSpec, planMesh, renderArgoCd, renderFlux, renderReadme, Topology, TrustMode, withWaves,
+  deliveryOrder, FluxMode, istioInstallValues, MeshPlan, MeshSpec, planMesh, renderArgoCd, renderFlux, renderReadme, seedTopologySpecs, Topology, TrustMode, withWaves,
 } from '../src';
+import { runCli } from '../src/cli/main';
 import { largeMesh } from '../src/examples/large-meshes';
 import { renderPlanText } from '../src/cli/plan-text';
 import { ClusterFiles } from '../src/render/readme';
@@ -153,5 +154,19 @@ describe('the executed README, checked against the procedure', () => {
     });
     const mutated: MeshPlan = { ...plan, procedure, delivery: { ...plan.delivery, ...deliveryOrder(procedure) } };
     await expect(expectReadmeOrder(mutated, files)).rejects.toThrow(/cluster1\/istio-base \(call #\d+\) is not done after cluster2\/istiod/);
+  });
+});
+
+describe('plan --format json', () => {
+  it.each(Object.keys(seedTopologySpecs()))('prints the procedure\'s steps of examples/%s.yaml, each with what it comes after', async (name) => {
+    let out = '';
+    const io = { out: (t: string) => { out += t; }, err: () => {}, env: {} };
+    expect(await runCli(['plan', '--format', 'json', `examples/${name}.yaml`], io)).toBe(0);
+    const printed = JSON.parse(out) as MeshPlan;
+    const plan = planMesh(seedTopologySpecs()[name]);
+    expect(printed.procedure.steps).toEqual(plan.procedure.steps);
+    expect(printed.procedure.steps.map((s) => s.id)).toEqual(expect.arrayContaining([
+      ...plan.clusters.map((c) => `${c.name}/namespace`), ...plan.clusters.map((c) => `${c.name}/istiod`), 'verify',
+    ]));
   });
 });

@@ -165,6 +165,7 @@ function expectProcedureKept(plan: MeshPlan, path: string, time: (cluster: strin
       if (step.stage === DeliveryStage.CREDENTIALS) return waitIn(cluster, 'pushsecret');
       if (step.stage === DeliveryStage.REMOTE_SECRETS) return waitIn(cluster, 'externalsecret');
       if (step.stage !== undefined) return time(cluster, STAGE_EVENTS[step.stage]!);
+      if (step.verification) return time(cluster, 'verify');
       switch (step.manual!) {
         case ManualStepKind.TRUST: return time(cluster, 'cacerts');
         case ManualStepKind.ROOT_CA: {

@@ -80,6 +80,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     certManager: (spec.trust?.mode ?? TrustMode.OFFLINE_CA) === TrustMode.CERT_MANAGER,
     rootCaFromStore: spec.trust?.certManager?.rootCaFromStore !== undefined,
     externalSecrets: spec.remoteCredentials?.externalSecrets !== undefined,
+    verification: spec.verification ?? true,
   }, [
     ...planned.map((c): DeliveredCluster => ({
       name: c.name,

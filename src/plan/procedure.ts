@@ -88,6 +88,8 @@ export interface ProcedureStep {
   readonly stage?: DeliveryStage;
   /** For a step done by hand: what it is. */
   readonly manual?: ManualStepKind;
+  /** For the verification: it checks the mesh, and changes nothing that a later step needs. */
+  readonly verification?: true;
   /** What the step achieves, in a few words. */
   readonly achieves: string;
   /** What must hold before a step that comes after this one may start. */
@@ -162,6 +164,8 @@ const WAVES: Record<DeliveryRole, Partial<Record<DeliveryStage, number>>> = {
 export const stepId = (cluster: string, stage: DeliveryStage): string => `${cluster}/${stage}`;
 /** The id of a step done by hand. */
 export const manualStepId = (kind: ManualStepKind): string => `manual/${kind}`;
+/** The id of the verification. */
+export const VERIFICATION_STEP_ID = 'verify';
 
 /** How the mesh's trust and credentials are made, which decides the steps done by hand. */
 export interface ProcedureOptions {
@@ -172,6 +176,8 @@ export interface ProcedureOptions {
   readonly rootCaFromStore: boolean;
   /** The remote secrets go through External Secrets (else the user makes them with istioctl). */
   readonly externalSecrets: boolean;
+  /** The mesh is verified with workloads in every cluster once it is installed. */
+  readonly verification: boolean;
 }
 
 /**
@@ -279,6 +285,16 @@ export function planProcedure(options: ProcedureOptions, clusters: DeliveredClus
     })),
     ...manual.map((m): ProcedureStep => ({ id: manualStepId(m.kind), clusters: m.clusters, manual: m.kind, ...MANUAL_FACTS[m.kind], after: m.after })),
   ];
+  if (options.verification) {
+    // Once every cluster is installed and attached: its workloads need the injector (or ztunnel), and
+    // calls across clusters need every istiod to read every cluster and every gateway to have its address.
+    const installs = new Set<DeliveryStage>([DeliveryStage.ISTIOD, DeliveryStage.CNI, DeliveryStage.ZTUNNEL, DeliveryStage.OBJECTS, DeliveryStage.REMOTE_SECRETS]);
+    result.push({
+      id: VERIFICATION_STEP_ID, clusters: meshClusters.map((c) => c.name), verification: true,
+      achieves: 'helloworld and a client in every cluster, and calls across clusters', readiness: 'every version answers from every cluster',
+      after: [...steps.filter((s) => installs.has(s.stage)).map((s) => s.id), ...manual.filter((m) => m.kind === ManualStepKind.REMOTE_SECRETS).map((m) => manualStepId(m.kind))],
+    });
+  }
   return withWaves({ steps: result });
 }
 

@@ -154,7 +154,7 @@ class ReadmeWriter {
         render: () => this.remoteSecrets(),
       },
       { key: 'remotes\' objects', has: (s) => remote(s) && s.stage === DeliveryStage.OBJECTS, render: () => this.remoteObjects() },
-      { key: 'verification', has: none, render: () => this.mesh.verification && this.verify() },
+      { key: 'verification', has: (s) => s.verification === true, render: () => this.mesh.verification && this.verify() },
       { key: 'traffic policies', has: stageOf(DeliveryStage.TRAFFIC), render: () => this.traffic() },
       { key: 'monitoring', has: stageOf(DeliveryStage.MONITORING), render: () => this.monitoring() },
       { key: 'removing the verification', has: none, render: () => this.mesh.verification && this.removeVerification() },
@@ -1083,7 +1083,7 @@ class ReadmeWriter {
       { key: 'remotes\' installs', has: (s) => remote(s) && isChartStep(s), render: () => this.ecpRemoteInstalls() },
       { key: 'remote secrets', has: manualOf(ManualStepKind.REMOTE_SECRETS), render: () => this.ecpRemoteSecrets() },
       { key: 'mesh objects', has: (s) => !external(s) && s.stage === DeliveryStage.OBJECTS, render: () => this.ecpObjects() },
-      { key: 'verification', has: none, render: () => this.mesh.verification && this.verify() },
+      { key: 'verification', has: (s) => s.verification === true, render: () => this.mesh.verification && this.verify() },
       { key: 'traffic policies', has: stageOf(DeliveryStage.TRAFFIC), render: () => this.traffic() },
       { key: 'removing the verification', has: none, render: () => this.mesh.verification && this.removeVerification() },
     ]);
