@@ -512,10 +512,7 @@ class ReadmeWriter {
           lines.push(certsDir, caCommand('--root-only'));
           lines.push(...each((_name, ctx) => [`kubectl --context=${ctx} -n ${this.ns} create secret tls ${cm.rootCaSecret} --cert="$CERTS_DIR/root-cert.pem" --key="$CERTS_DIR/root-key.pem"`]));
         }
-        lines.push(...each((name, ctx) => [
-          `kubectl --context=${ctx} apply -f ${this.loops ? `"clusters/${name}/trust/"` : `${trustDir(name)}/`}`,
-          `kubectl --context=${ctx} -n ${this.ns} wait certificate/cacerts --for=condition=Ready --timeout=5m`,
-        ]));
+        lines.push(...this.stepEach('PRIMARIES', this.primaries, DeliveryStage.TRUST));
         out.bash(lines);
         return;
       }
