@@ -170,3 +170,24 @@ describe('plan --format json', () => {
     ]));
   });
 });
+
+describe('registering the clusters with a delivery tool', () => {
+  const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' };
+
+  it('is a step done by hand before every step, for Argo CD every cluster, for one Flux every cluster but its own', () => {
+    const plan = planMesh({ ...MIXED_MESH, delivery: { repository, argoCd: {}, flux: { mode: FluxMode.HUB, hubCluster: 'east-1' } } });
+    const argo = plan.procedure.steps.find((s) => s.id === 'manual/argocd-clusters')!;
+    const flux = plan.procedure.steps.find((s) => s.id === 'manual/flux-kubeconfigs')!;
+    expect([argo.tool, argo.clusters]).toEqual(['argocd', plan.clusters.map((c) => c.name)]);
+    expect([flux.tool, flux.clusters]).toEqual(['flux', plan.clusters.map((c) => c.name).filter((n) => n !== 'east-1')]);
+    for (const step of plan.procedure.steps.filter((s) => s.delivery)) expect(step.after).toEqual(expect.arrayContaining([argo.id, flux.id]));
+    const placed = plan.delivery.manualSteps.filter((m) => m.kind === argo.manual || m.kind === flux.manual);
+    expect(placed.map((m) => [m.afterWave, m.before.length])).toEqual([[-1, plan.delivery.steps.length], [-1, plan.delivery.steps.length]]);
+    expect(renderPlanText(plan)).toContain('by hand: every cluster registered with Argo CD (argocd cluster add), for Argo CD only; before every step');
+  });
+
+  it('is no step without a tool that reaches the clusters from outside: Flux in every cluster', () => {
+    const plan = planMesh({ ...MIXED_MESH, delivery: { repository, flux: { mode: FluxMode.PER_CLUSTER } } });
+    expect(plan.procedure.steps.filter((s) => s.tool !== undefined)).toEqual([]);
+  });
+});

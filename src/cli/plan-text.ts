@@ -12,6 +12,8 @@ const MANUAL_STEPS: Record<ManualStepKind, string> = {
   [ManualStepKind.ROOT_CA]: 'the shared root CA\'s Secret in every primary, for cert-manager\'s Issuer',
   [ManualStepKind.REMOTE_SECRETS]: 'the remote secrets (istioctl create-remote-secret), once every control plane runs',
   [ManualStepKind.CONFIG_KUBECONFIG]: 'istio-kubeconfig in the external cluster, the external istiod\'s kubeconfig of the config cluster',
+  [ManualStepKind.ARGO_CD_CLUSTERS]: 'every cluster registered with Argo CD (argocd cluster add), for Argo CD only',
+  [ManualStepKind.FLUX_KUBECONFIGS]: 'a kubeconfig Secret per cluster in the Flux cluster, for Flux only',
 };
 
 const list = (names: readonly string[]) => names.join(', ');
@@ -93,8 +95,9 @@ function stepLines(plan: MeshPlan, cluster: string): string[] {
 /** The whole mesh's order: the waves of the delivery plan, with the steps done by hand between them. */
 function orderLines(plan: MeshPlan): string[] {
   const lines = ['apply order (waves of the delivery plan; a wave starts once the earlier ones are ready):'];
-  const manual = (m: ManualStep) =>
-    `  by hand: ${MANUAL_STEPS[m.kind]}${m.before.length > 0 ? `; before ${list(m.before.map(stepName))}` : ''}`;
+  const every = plan.delivery.steps.length;
+  const manual = (m: ManualStep) => `  by hand: ${MANUAL_STEPS[m.kind]}` +
+    (m.before.length === 0 ? '' : m.before.length === every ? '; before every step' : `; before ${list(m.before.map(stepName))}`);
   for (const m of plan.delivery.manualSteps) if (m.afterWave < 0) lines.push(manual(m));
   const waves = [...new Set(plan.delivery.steps.map((s) => s.wave))].sort((a, b) => a - b);
   for (const wave of waves) {

@@ -2,6 +2,7 @@ import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVer
 import {
   ClusterSpec, DataPlaneMode, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec, VerificationClient,
 } from '../model/mesh-spec';
+import { FluxMode } from '../model/delivery-spec';
 import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
@@ -81,6 +82,7 @@ export function derivePlan(spec: MeshSpec): MeshPlan {
     rootCaFromStore: spec.trust?.certManager?.rootCaFromStore !== undefined,
     externalSecrets: spec.remoteCredentials?.externalSecrets !== undefined,
     verification: spec.verification ?? true,
+    registered: registeredClusters(spec),
   }, [
     ...planned.map((c): DeliveredCluster => ({
       name: c.name,
@@ -229,5 +231,19 @@ export function trafficPolicyPlan(policy: TrafficPolicySpec): TrafficPolicyPlan 
     failover: (policy.failover ?? []).map((f) => ({ from: f.from, to: f.to })),
     failoverPriority: [...(policy.failoverPriority ?? [])],
     outlierDetection: policy.outlierDetection ? outlierDetectionWithDefaults(policy.outlierDetection) : undefined,
+  };
+}
+
+/**
+ * The clusters registered by hand with the delivery tools that reach them from outside: every
+ * cluster the output installs with Argo CD; with one Flux for all, every such cluster but Flux's own.
+ */
+function registeredClusters(spec: MeshSpec): { argoCd?: string[]; flux?: string[] } {
+  const installed = [...spec.clusters.map((c) => c.name), ...(spec.externalControlPlane ? [spec.externalControlPlane.name] : [])];
+  const flux = spec.delivery?.flux;
+  const hub = flux !== undefined && (flux.mode ?? FluxMode.HUB) === FluxMode.HUB;
+  return {
+    argoCd: spec.delivery?.argoCd !== undefined ? installed : undefined,
+    flux: hub ? installed.filter((n) => n !== flux.hubCluster) : undefined,
   };
 }

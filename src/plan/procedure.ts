@@ -40,6 +40,10 @@ export enum ManualStepKind {
    * of the config cluster, once the config cluster's istiod chart made its service account.
    */
   CONFIG_KUBECONFIG = 'config-kubeconfig',
+  /** With Argo CD: every cluster registered with Argo CD, under the destination its Applications name, before Argo CD delivers a step. */
+  ARGO_CD_CLUSTERS = 'argocd-clusters',
+  /** With one Flux for every cluster: a kubeconfig Secret per cluster it delivers, in the Flux cluster, before Flux delivers a step. */
+  FLUX_KUBECONFIGS = 'flux-kubeconfigs',
 }
 
 /** A step done by hand, placed in the waves of the delivery. */
@@ -90,6 +94,8 @@ export interface ProcedureStep {
   readonly manual?: ManualStepKind;
   /** For the verification: it checks the mesh, and changes nothing that a later step needs. */
   readonly verification?: true;
+  /** For a step that only one delivery tool needs (registering the clusters with it): the tool. The kubectl path has no such step. */
+  readonly tool?: 'argocd' | 'flux';
   /** What the step achieves, in a few words. */
   readonly achieves: string;
   /** What must hold before a step that comes after this one may start. */
@@ -125,6 +131,14 @@ const MANUAL_FACTS: Record<ManualStepKind, { readonly achieves: string; readonly
   [ManualStepKind.ROOT_CA]: { achieves: 'the shared root CA\'s Secret in every primary, for cert-manager', readiness: 'the root CA Secret exists' },
   [ManualStepKind.REMOTE_SECRETS]: { achieves: 'the remote secrets, made by istioctl create-remote-secret', readiness: 'istiod synced every cluster it reads' },
   [ManualStepKind.CONFIG_KUBECONFIG]: { achieves: 'istio-kubeconfig: the external istiod\'s kubeconfig of the config cluster', readiness: 'the Secret exists' },
+  [ManualStepKind.ARGO_CD_CLUSTERS]: { achieves: 'every cluster registered with Argo CD', readiness: 'Argo CD reaches every cluster' },
+  [ManualStepKind.FLUX_KUBECONFIGS]: { achieves: 'a kubeconfig Secret per cluster in the Flux cluster', readiness: 'Flux reaches every cluster' },
+};
+
+/** The delivery tool of each step of registering the clusters with one. */
+const TOOL_OF: Partial<Record<ManualStepKind, 'argocd' | 'flux'>> = {
+  [ManualStepKind.ARGO_CD_CLUSTERS]: 'argocd',
+  [ManualStepKind.FLUX_KUBECONFIGS]: 'flux',
 };
 
 /**
@@ -178,6 +192,12 @@ export interface ProcedureOptions {
   readonly externalSecrets: boolean;
   /** The mesh is verified with workloads in every cluster once it is installed. */
   readonly verification: boolean;
+  /**
+   * The clusters registered by hand with each delivery tool that reaches them from outside: with
+   * Argo CD every cluster; with one Flux for all, every cluster but its own.
+   * @default - no delivery tool
+   */
+  readonly registered?: { readonly argoCd?: readonly string[]; readonly flux?: readonly string[] };
 }
 
 /**
@@ -274,8 +294,15 @@ export function planProcedure(options: ProcedureOptions, clusters: DeliveredClus
       before: of(DeliveryStage.OBJECTS, (r) => r === 'remote').map((s) => s.id),
     });
   }
+  // Registering the clusters with a delivery tool comes before the tool delivers any step.
+  const registrations = [[ManualStepKind.ARGO_CD_CLUSTERS, options.registered?.argoCd], [ManualStepKind.FLUX_KUBECONFIGS, options.registered?.flux]] as const;
+  for (const [kind, registered] of registrations) {
+    if (registered === undefined || registered.length === 0) continue;
+    manual.push({ kind, clusters: [...registered], after: [], before: steps.map((s) => s.id) });
+  }
+  const byId = new Map(steps.map((s) => [s.id, s]));
   for (const m of manual) {
-    for (const id of m.before) steps.find((s) => s.id === id)!.after.push(manualStepId(m.kind));
+    for (const id of m.before) byId.get(id)!.after.push(manualStepId(m.kind));
   }
 
   const result: ProcedureStep[] = [
@@ -283,7 +310,10 @@ export function planProcedure(options: ProcedureOptions, clusters: DeliveredClus
       id: s.id, clusters: [s.cluster], stage: s.stage, ...STAGE_FACTS[s.stage], after: s.after,
       delivery: { name: deliveryObjectName(options.meshId, s.cluster, s.stage), wave: WAVES[s.role][s.stage]! },
     })),
-    ...manual.map((m): ProcedureStep => ({ id: manualStepId(m.kind), clusters: m.clusters, manual: m.kind, ...MANUAL_FACTS[m.kind], after: m.after })),
+    ...manual.map((m): ProcedureStep => ({
+      id: manualStepId(m.kind), clusters: m.clusters, manual: m.kind, ...MANUAL_FACTS[m.kind], after: m.after,
+      ...(TOOL_OF[m.kind] ? { tool: TOOL_OF[m.kind] } : {}),
+    })),
   ];
   if (options.verification) {
     // Once every cluster is installed and attached: its workloads need the injector (or ztunnel), and
