@@ -212,14 +212,17 @@ function expectProcedureKept(plan: MeshPlan, path: string, time: (cluster: strin
  * procedure gives it (`stepCommands`), against that cluster's context: the README prints the
  * procedure's commands, not commands of its own.
  */
-function expectStepCommandsRun(plan: MeshPlan, path: InstallPath, calls: StubCall[]) {
+function expectStepCommandsRun(plan: MeshPlan, path: InstallPath, calls: StubCall[], files: MeshFile[]) {
   const missing: string[] = [];
+  const exists = (f: string) => files.some((file) => (f.endsWith('/') ? file.path.startsWith(f) : file.path === f));
   for (const step of plan.procedure.steps) {
     const commands = commandsOfStep(plan, step, path);
     for (const command of [...commands?.run ?? [], ...commands?.wait ?? []]) {
       const args = command.args.filter((a) => a !== CONTEXT);
       const ran = calls.some((k) => k.cmd === command.tool && k.context === contextOf(command.cluster) && isDeepStrictEqual(argsWithoutContext(k.args), args));
       if (!ran) missing.push(`${step.id}: ${command.tool} ${args.join(' ')} (context ${contextOf(command.cluster)})`);
+      // What it reads is in the output, and among its arguments.
+      for (const f of command.files) if (!exists(f) || !args.includes(f)) missing.push(`${step.id}: ${command.tool} reads ${f}, which the output lacks`);
     }
   }
   expect(missing, `on the ${path} path, the README does not run these commands of the procedure's steps`).toEqual([]);
@@ -310,7 +313,7 @@ export async function expectReadmeOrder(plan: MeshPlan, files: MeshFile[]) {
       return ta === undefined || tb === undefined ? undefined : ta < tb;
     }, () => `on the ${path} path:\n${formatRun(run)}`);
     expectProcedureKept(plan, path, (cluster, what) => time({ cluster, what }), calls);
-    expectStepCommandsRun(plan, path, calls);
+    expectStepCommandsRun(plan, path, calls, files);
   }
 
   // One CA command makes every primary's intermediate (or, for cert-manager, the root), outside this directory.

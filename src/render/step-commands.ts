@@ -25,6 +25,8 @@ export interface StepCommand {
   readonly tool: 'kubectl' | 'helm' | 'istioctl';
   readonly cluster: string;
   readonly args: readonly string[];
+  /** The files and directories of the mesh's output that it reads (among its arguments), relative to the mesh's directory. */
+  readonly files: readonly string[];
 }
 
 /** A step's commands, and those that wait until what it made is ready. */
@@ -53,12 +55,12 @@ export function commandsOfStep(mesh: MeshPlan, step: ProcedureStep, path: Instal
  */
 export function stepCommands(mesh: MeshPlan, cluster: string, stage: DeliveryStage, path: InstallPath): StepCommands {
   const ns = mesh.istioNamespace;
-  const kubectl = (...args: string[]): StepCommand => ({ tool: 'kubectl', cluster, args: [CONTEXT, ...args] });
+  const kubectl = (...args: string[]): StepCommand => ({ tool: 'kubectl', cluster, args: [CONTEXT, ...args], files: [] });
   const waitFor = (...args: string[]) => kubectl('-n', ns, ...args, WAIT_TIMEOUT);
   const plan = mesh.clusters.find((c) => c.name === cluster);
   if (isHelmStage(stage)) return chartCommands(mesh, cluster, stage, path);
   const layer = CLUSTER_LAYERS.find((l) => l.stage === stage)!;
-  const apply = kubectl('apply', '-f', `${layer.dir(cluster)}/`);
+  const apply: StepCommand = { ...kubectl('apply', '-f', `${layer.dir(cluster)}/`), files: [`${layer.dir(cluster)}/`] };
   switch (stage) {
     case DeliveryStage.TRUST: return { run: [apply], wait: [waitFor('wait', 'certificate/cacerts', '--for=condition=Ready')] };
     case DeliveryStage.CREDENTIALS: return { run: [apply], wait: [waitFor('wait', 'pushsecret', '-l', `${LAYER_LABEL}=credentials`, '--for=condition=Ready')] };
@@ -78,9 +80,10 @@ function chartCommands(mesh: MeshPlan, cluster: string, stage: HelmStage, path: 
   const chart = ISTIO_CHARTS[stage];
   // In ambient mode both paths end with the node agents running on every node.
   const nodeAgents: StepCommand[] = stage === DeliveryStage.ZTUNNEL
-    ? [{ tool: 'kubectl', cluster, args: [CONTEXT, '-n', mesh.istioNamespace, 'rollout', 'status', ...AMBIENT_DAEMONSETS, WAIT_TIMEOUT] }] : [];
+    ? [{ tool: 'kubectl', cluster, args: [CONTEXT, '-n', mesh.istioNamespace, 'rollout', 'status', ...AMBIENT_DAEMONSETS, WAIT_TIMEOUT], files: [] }] : [];
   if (path === 'istioctl') {
-    const run: StepCommand[] = stage === DeliveryStage.BASE ? [{ tool: 'istioctl', cluster, args: ['install', CONTEXT, '-y', '-f', istioOperatorPath(cluster)] }] : [];
+    const operator = istioOperatorPath(cluster);
+    const run: StepCommand[] = stage === DeliveryStage.BASE ? [{ tool: 'istioctl', cluster, args: ['install', CONTEXT, '-y', '-f', operator], files: [operator] }] : [];
     return { run, wait: nodeAgents };
   }
   // Each chart's pods are up before the next chart comes. With an external control plane the mesh
@@ -93,6 +96,7 @@ function chartCommands(mesh: MeshPlan, cluster: string, stage: HelmStage, path: 
       cluster,
       args: ['upgrade', '--install', chart.release, `istio/${chart.chart}`, '--version', mesh.istioVersion, '-n', mesh.istioNamespace, CONTEXT,
         ...(helmNeedsClientSideApply(mesh.istio) ? [HELM_CLIENT_SIDE_APPLY_FLAG] : []), '-f', chart.valuesFile(cluster), ...(waits ? ['--wait'] : [])],
+      files: [chart.valuesFile(cluster)],
     }],
     wait: nodeAgents,
   };
