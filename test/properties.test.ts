@@ -10,9 +10,11 @@ import fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
-  DataPlaneMode, ClusterSpec, DEFAULT_ISTIO_VERSION, FluxMode, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, renderMeshFiles, SAIL_ISTIO_VERSIONS, validateMesh,
+  DataPlaneMode, ClusterSpec, DEFAULT_ISTIO_VERSION, deliveryOrder, FluxMode, IstioMulticlusterMesh, MeshFile, MeshSpec, MeshValidationError, planMesh,
+  renderMeshFiles, SAIL_ISTIO_VERSIONS, validateMesh,
 } from '../src';
 import { validateObject } from './object-schemas';
+import { expectProcedureOrder } from './procedure-order';
 import { loadAllYaml11 } from './yaml11';
 
 /** Strings that YAML readers are tempted to read as something else, valid as DNS labels. */
@@ -147,6 +149,14 @@ describe('every valid description', () => {
           expect(service.metadata?.annotations ?? {}).toEqual(c.eastWestGateway.serviceAnnotations);
         }
       }
+    }), { numRuns: 60 });
+  });
+
+  it('has a procedure that keeps every order rule, whose delivery order is read off it', () => {
+    fc.assert(fc.property(validMesh, (spec) => {
+      const plan = planMesh(spec);
+      expectProcedureOrder(plan);
+      expect(deliveryOrder(plan.procedure)).toEqual({ steps: plan.delivery.steps, manualSteps: plan.delivery.manualSteps });
     }), { numRuns: 60 });
   });
 
