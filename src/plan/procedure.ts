@@ -181,7 +181,7 @@ export const manualStepId = (kind: ManualStepKind): string => `manual/${kind}`;
 /** The id of the verification. */
 export const VERIFICATION_STEP_ID = 'verify';
 
-/** How the mesh's trust and credentials are made, which decides the steps done by hand. */
+/** What decides the steps besides each cluster's own: how trust and credentials are made, the verification, the delivery tools. */
 export interface ProcedureOptions {
   readonly meshId: string;
   /** cert-manager issues the intermediates (else the user makes `cacerts` by hand). */
@@ -286,10 +286,9 @@ export function planProcedure(options: ProcedureOptions, clusters: DeliveredClus
   if (meshClusters.length > 1 && !externalSecrets) {
     // Made once every cluster's reader account exists (its istiod chart); multi-primary meshes need
     // them too, and remotes' gateways wait for them to get their proxies configured.
-    const readers = clusters.filter((c) => c.readsApiServersOf.length > 0).map((c) => c.name);
-    const touched = [...new Set([...readers, ...clusters.flatMap((c) => c.readsApiServersOf)])];
     manual.push({
-      kind: ManualStepKind.REMOTE_SECRETS, clusters: clusters.map((c) => c.name).filter((n) => touched.includes(n)),
+      // Every cluster it touches: the readers, which hold the secrets, and the clusters read, whose tokens they hold.
+      kind: ManualStepKind.REMOTE_SECRETS, clusters: clusters.filter((c) => c.readsApiServersOf.length > 0 || read.has(c.name)).map((c) => c.name),
       after: of(DeliveryStage.ISTIOD).map((s) => s.id),
       before: of(DeliveryStage.OBJECTS, (r) => r === 'remote').map((s) => s.id),
     });

@@ -97,21 +97,32 @@ function* byNetwork(mesh: MeshPlan): Iterable<string> {
     const [from, to] = key.split(' ');
     yield `  ${from} ==>|${label(`serves ${count(n, 'cluster', 'clusters')}`)}| ${to}`;
   }
-  // Reads between networks, counted.
-  const reads = new Map<string, number>();
+  // Reads between networks, counted by the networks' positions (a multi-primary mesh reads n × (n − 1) times).
+  const position = new Map(mesh.networks.map((n, i) => [n, i]));
+  const clusterNetwork = new Map(mesh.clusters.map((c) => [c.name, position.get(c.network)!]));
+  const reads = new Map<string, number[]>();
+  const countRead = (from: string, read: string) => {
+    const row = reads.get(from) ?? mesh.networks.map(() => 0);
+    row[clusterNetwork.get(read)!] += 1;
+    reads.set(from, row);
+  };
+  const sizes = mesh.networks.map((n) => mesh.clusters.filter((c) => c.network === n).length);
   for (const c of mesh.clusters) {
-    for (const read of c.readsApiServersOf) {
-      const key = `${nid.get(c.network)} ${nid.get(networkOf.get(read)!)}`;
-      reads.set(key, (reads.get(key) ?? 0) + 1);
+    const from = nid.get(c.network)!;
+    if (c.readsApiServersOf.length === mesh.clusters.length - 1) {
+      // A primary of a multi-primary mesh reads every other cluster: each network's clusters, less itself.
+      const row = reads.get(from) ?? mesh.networks.map(() => 0);
+      sizes.forEach((size, i) => { row[i] += size - (i === position.get(c.network) ? 1 : 0); });
+      reads.set(from, row);
+    } else {
+      for (const read of c.readsApiServersOf) countRead(from, read);
     }
   }
   // The external istiod reads the config cluster through its kubeconfig, the others through remote secrets.
-  for (const r of ecp ? [ecp.configCluster, ...ecp.readsApiServersOf] : []) {
-    const key = `x1 ${nid.get(networkOf.get(r)!)}`;
-    reads.set(key, (reads.get(key) ?? 0) + 1);
-  }
-  for (const [key, n] of reads) {
-    const [from, to] = key.split(' ');
-    yield `  ${from} -.->|${label(`reads ${count(n, 'API server', 'API servers')}`)}| ${to}`;
+  for (const r of ecp ? [ecp.configCluster, ...ecp.readsApiServersOf] : []) countRead('x1', r);
+  for (const [from, row] of reads) {
+    for (const [i, n] of row.entries()) {
+      if (n > 0) yield `  ${from} -.->|${label(`reads ${count(n, 'API server', 'API servers')}`)}| n${i + 1}`;
+    }
   }
 }

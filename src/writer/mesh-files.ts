@@ -53,9 +53,13 @@ function directoryFiles(dir: OutputDirectory): MeshFile[] {
   return [...files, { path: `${dir.path}/${KUSTOMIZATION_FILE}`, content: renderKustomization(resources, [dir.header]) }];
 }
 
-/** The charts a cluster installs, in the order of its steps. */
-function chartsOf(plan: MeshPlan, cluster: string): IstioChart[] {
-  return plan.delivery.steps.filter((s) => s.cluster === cluster && isHelmStage(s.stage)).map((s) => ISTIO_CHARTS[s.stage as HelmStage]);
+/** The charts each cluster installs, in the order of its steps: read once, since a mesh may have thousands of steps. */
+function chartsByCluster(plan: MeshPlan): Map<string, IstioChart[]> {
+  const charts = new Map<string, IstioChart[]>();
+  for (const s of plan.delivery.steps) {
+    if (isHelmStage(s.stage)) charts.set(s.cluster, [...(charts.get(s.cluster) ?? []), ISTIO_CHARTS[s.stage as HelmStage]]);
+  }
+  return charts;
 }
 
 /** A chart's values file for a cluster. */
@@ -76,6 +80,7 @@ export function renderMeshFiles(mesh: MeshOutput): MeshFile[] {
   }
   const plan = mesh.plan!;
   const files: MeshFile[] = mesh.directories.flatMap(directoryFiles);
+  const charts = chartsByCluster(plan);
   const layout = new Map<string, ClusterFiles>();
   for (const cluster of mesh.clusters) {
     const name = cluster.plan.name;
@@ -83,7 +88,7 @@ export function renderMeshFiles(mesh: MeshOutput): MeshFile[] {
     files.push(
       { path: istioOperatorPath(name), content: toYaml([renderIstioOperator(name, cluster.installValues)], [`istioctl install -f for the ${about}`]) },
       // A values file for every chart the cluster installs.
-      ...chartsOf(plan, name).map((chart) => chartValuesFile(chart, name, cluster.installValues, about)),
+      ...(charts.get(name) ?? []).map((chart) => chartValuesFile(chart, name, cluster.installValues, about)),
     );
     layout.set(name, {
       manifests: cluster.manifests.files.map((f) => f.name),
