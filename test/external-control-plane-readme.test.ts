@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { App } from 'cdk8s';
-import { IstioMulticlusterMesh, MeshFile, MeshPlan, MeshSpec, renderReadme, TrustMode, validateMesh } from '../src';
+import { IstioMulticlusterMesh, MeshFile, MeshPlan, MeshSpec, renderMeshFiles, TrustMode, validateMesh } from '../src';
 import { contextOf, executeReadme, expectReadmeOrder } from './readme-order';
 import { formatRun, isCall, ReadmeRun } from './readme-shell';
 import { ECP_CONFIG_ONLY, synth } from './support';
@@ -51,12 +51,10 @@ const TRAFFIC: MeshSpec = {
  * writer cannot render TRAFFIC yet (the config cluster's traffic directory stays empty, as
  * `renderTrafficPolicies` fills primaries' only).
  */
+/** The mesh's plan and every file of its output, the README among them. */
 function readmeFromPlan(spec: MeshSpec): { plan: MeshPlan; files: MeshFile[] } {
-  const plan = new IstioMulticlusterMesh(new App(), 'mesh', spec).plan!;
-  const layout = new Map(plan.clusters.map((c) => [c.name, {
-    manifests: c.hasMeshObjects ? ['10-eastwest-gateway.yaml'] : [], verification: ['10-helloworld.yaml'], verificationClient: plan.verificationClient,
-  }]));
-  return { plan, files: [{ path: 'README.md', content: renderReadme(plan, layout) }] };
+  const mesh = new IstioMulticlusterMesh(new App(), 'mesh', spec);
+  return { plan: mesh.plan!, files: renderMeshFiles(mesh) };
 }
 
 const readmeOf = (files: MeshFile[]) => files.find((f) => f.path === 'README.md')!.content;
