@@ -19,7 +19,7 @@ import {
 import { andList, code, Lines } from './markdown';
 import { DIAGRAM_DETAIL_MAX_CLUSTERS, topologyDiagramMarkdown } from './topology-diagram';
 import { DeliveryReadme } from './readme-delivery';
-import { AMBIENT_DAEMONSETS, commandLines, InstallPath, stepCommands } from './step-commands';
+import { AMBIENT_DAEMONSETS, commandLines, InstallPath, stepCommands, stepLines } from './step-commands';
 import { HELM_CLIENT_SIDE_APPLY_FLAG, helmNeedsClientSideApply, versionNotes } from './version-notes';
 
 /** Whether a step delivers one of the stages. */
@@ -519,19 +519,26 @@ class ReadmeWriter {
     }
   }
 
-  /** A cluster's install on both paths: the commands of its chart steps, in order; in a loop, of the cluster `$c`. */
-  private installCommands(name: string, ctx: string, loop = false) {
-    const lines = (path: InstallPath) => this.helmStages.flatMap((stage) => {
-      const { run, wait } = stepCommands(this.mesh, name, stage, path);
-      return [...run, ...wait].flatMap((command) => commandLines(command, ctx, { quoteVariables: loop })).map((line) => (loop ? `  ${line}` : line));
-    });
+  /**
+   * A cluster's install on both paths: the commands of its chart steps, in order. In a loop over a
+   * role's clusters, whose charts differ only by their name, the body is `c`'s with `$c` for it.
+   */
+  private installCommands(c: ClusterPlan, loop = false) {
+    const lines = (path: InstallPath) => this.helmStages.flatMap((stage) => (loop
+      ? stepLines(this.mesh, c.name, stage, path, '"${CONTEXT[$c]}"', { loopVariable: '$c' }).map((line) => `  ${line}`)
+      : stepLines(this.mesh, c.name, stage, path, this.ctx(c))));
     return { istioctl: lines('istioctl'), helm: lines('helm') };
   }
 
+  /** The clusters a bash array of the README lists. */
+  private listed(list: 'CLUSTERS' | 'PRIMARIES' | 'REMOTES'): ClusterPlan[] {
+    return { CLUSTERS: this.mesh.clusters, PRIMARIES: this.primaries, REMOTES: this.remotes }[list];
+  }
+
   /** Both install paths, for one cluster or, in a loop, for a list of clusters. */
-  private install(list: string | undefined, c?: ClusterPlan) {
+  private install(list: 'PRIMARIES' | 'REMOTES' | undefined, c?: ClusterPlan) {
     const { out } = this;
-    const cmds = list ? this.installCommands('$c', '"${CONTEXT[$c]}"', true) : this.installCommands(c!.name, this.ctx(c!));
+    const cmds = list ? this.installCommands(this.listed(list)[0], true) : this.installCommands(c!);
     const wrap = (lines: string[]) => (list ? [`for c in "\${${list}[@]}"; do`, ...lines, 'done'] : lines);
     if (this.ambient) {
       out.p(`Besides istiod, the ${code('ambient')} profile installs ${code('istio-cni')}, the node agent that redirects pods' traffic, and ${code('ztunnel')}, ` +
@@ -751,15 +758,11 @@ class ReadmeWriter {
     if (clusters.length === 0) return [];
     if (!this.loops) return clusters.flatMap((c) => this.stepLines(c, stage));
     // The loop's body: the step's commands, the same for every cluster but for the cluster's name in its paths.
-    const template = (c: ClusterPlan) => {
-      const { run, wait } = stepCommands(this.mesh, c.name, stage, 'helm');
-      const named = (a: string) => a.split('/').map((part) => (part === c.name ? '$c' : part)).join('/');
-      return [...run, ...wait].flatMap((command) => commandLines({ ...command, args: command.args.map(named) }, '"${CONTEXT[$c]}"', { quoteVariables: true }));
-    };
+    const template = (c: ClusterPlan) => stepLines(this.mesh, c.name, stage, 'helm', '"${CONTEXT[$c]}"', { loopVariable: '$c' });
     const lines = template(clusters[0]);
     // Clusters whose step differs by more than their name get their commands one by one instead.
     if (clusters.some((c) => template(c).join('\n') !== lines.join('\n'))) return clusters.flatMap((c) => this.stepLines(c, stage));
-    const all = { CLUSTERS: this.mesh.clusters, PRIMARIES: this.primaries, REMOTES: this.remotes }[list];
+    const all = this.listed(list);
     const dir = CLUSTER_LAYERS.find((l) => l.stage === stage)?.dir('$c');
     const guarded = clusters.length < all.length && dir !== undefined
       ? [`  if [ -d "${dir}" ]; then`, ...lines.map((l) => `    ${l}`), '  fi'] : lines.map((l) => `  ${l}`);
@@ -768,8 +771,7 @@ class ReadmeWriter {
 
   /** The lines of bash that do a cluster's step and wait for it, with the commands of the procedure's step. */
   private stepLines(c: ClusterPlan, stage: DeliveryStage): string[] {
-    const { run, wait } = stepCommands(this.mesh, c.name, stage, 'helm');
-    return [...run, ...wait].flatMap((command) => commandLines(command, this.ctx(c)));
+    return stepLines(this.mesh, c.name, stage, 'helm', this.ctx(c));
   }
 
   private traffic() {
@@ -936,12 +938,12 @@ class ReadmeWriter {
           'CRDs than the clusters have (the regenerated README names them; Istio 1.30 reads TLSRoute and ReferenceGrant from v1.5 on), apply that file to ' +
           'every cluster first, as its step does but without the check for existing CRDs. Then:'
         : 'then apply each cluster\'s directory again:'), '');
-    const body = (list: string) => ['for c in "${' + list + '[@]}"; do', ...this.installCommands('$c', '"${CONTEXT[$c]}"', true).helm,
+    const body = (list: 'PRIMARIES' | 'REMOTES') => ['for c in "${' + list + '[@]}"; do', ...this.installCommands(this.listed(list)[0], true).helm,
       '  if [ -d "clusters/$c/mesh" ]; then kubectl --context="${CONTEXT[$c]}" apply -f "clusters/$c/mesh/"; fi', 'done'];
     if (this.loops) {
       out.bash([...body('PRIMARIES'), ...(this.remotes.length > 0 ? body('REMOTES') : [])]);
     } else {
-      out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c.name, this.ctx(c)).helm,
+      out.bash([...this.primaries, ...this.remotes].flatMap((c) => [...this.installCommands(c).helm,
         ...(c.hasMeshObjects ? [`kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`] : [])]));
     }
     out.p('', this.ambient ? 'Workloads need no restart, as they have no sidecar. Upgrading ztunnel replaces the proxy of each node in turn, which breaks the ' +
@@ -1224,12 +1226,10 @@ class ReadmeWriter {
     out.heading(`Install the external istiod in ${code(ecp.name)}`);
     out.p(`istiod alone: it reads the config cluster through ${code('istio-kubeconfig')}, signs certificates with ${code('cacerts')}, patches the config ` +
       `cluster's webhooks and writes ${code('istio-ca-root-cert')} there. Use one path; both end once istiod is ready.`, '');
-    const wait = `kubectl --context=${ctx} -n ${this.ns} rollout status deployment/istiod --timeout=5m`;
     out.p('With istioctl:', '');
-    out.bash([`istioctl install --context=${ctx} -y -f ${istioOperatorPath(ecp.name)}`, wait]);
+    out.bash(stepLines(mesh, ecp.name, DeliveryStage.ISTIOD, 'istioctl', ctx));
     out.p('', 'Or with Helm:', '');
-    out.bash([`helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${ctx}${this.helmApply} \\`,
-      `  -f ${helmIstiodValuesPath(ecp.name)} --wait`, wait]);
+    out.bash(stepLines(mesh, ecp.name, DeliveryStage.ISTIOD, 'helm', ctx));
   }
 
   private ecpRemoteInstalls() {
@@ -1310,10 +1310,10 @@ class ReadmeWriter {
       'then the external istiod, then the remotes, then apply each cluster\'s objects again and restart workloads so their proxies are replaced:', '');
     const config = this.config!;
     out.bash([
-      ...this.installCommands(config.name, this.ctx(config)).helm,
-      `helm upgrade --install istiod istio/istiod --version ${mesh.istioVersion} -n ${this.ns} --kube-context ${this.extCtx()}${this.helmApply} \\`,
-      `  -f ${helmIstiodValuesPath(ecp.name)} --wait`,
-      ...this.furtherRemotes.flatMap((c) => this.installCommands(c.name, this.ctx(c)).helm),
+      ...this.installCommands(config).helm,
+      // The external istiod's chart (helm --wait waits for its pod).
+      ...stepCommands(mesh, ecp.name, DeliveryStage.ISTIOD, 'helm').run.flatMap((command) => commandLines(command, this.extCtx())),
+      ...this.furtherRemotes.flatMap((c) => this.installCommands(c).helm),
       ...mesh.clusters.filter((c) => c.hasMeshObjects).map((c) => `kubectl --context=${this.ctx(c)} apply -f ${meshObjectsDir(c.name)}/`),
     ]);
     out.p('', `Then, in each cluster: ${code('kubectl rollout restart deployment -n <namespace>')} for every namespace with injected workloads.`);

@@ -3,8 +3,9 @@
  * kube context it runs against, and its arguments, on the istioctl path and on the Helm path
  * (kubectl for everything else). The generated README prints them; a program can run them.
  *
- * istioctl installs a cluster's charts in one command, which is the base step's; the later chart
- * steps then have nothing more to run there, but the same readiness to wait for.
+ * istioctl installs a cluster's charts in one command, which is its first chart step's (the base
+ * chart's, or an external control plane's istiod); the later chart steps then have nothing more to
+ * run there, but the same readiness to wait for.
  */
 import { EASTWEST_GATEWAY_NAME } from '../constructs/istio-names';
 import { DeliveryStage, HelmStage } from '../model/delivery-names';
@@ -49,10 +50,7 @@ export function commandsOfStep(mesh: MeshPlan, step: ProcedureStep, path: Instal
   return step.stage === undefined ? undefined : stepCommands(mesh, step.clusters[0], step.stage, path);
 }
 
-/**
- * The commands of a cluster's step on an install path (the path matters only for the charts).
- * `cluster` may be a shell variable (`$c`) for a loop over clusters of one role.
- */
+/** The commands of a cluster's step on an install path (the path matters only for the charts). */
 export function stepCommands(mesh: MeshPlan, cluster: string, stage: DeliveryStage, path: InstallPath): StepCommands {
   const ns = mesh.istioNamespace;
   const kubectl = (...args: string[]): StepCommand => ({ tool: 'kubectl', cluster, args: [CONTEXT, ...args], files: [] });
@@ -75,21 +73,28 @@ function ambientGateway(mesh: MeshPlan, cluster: ClusterPlan | undefined): boole
   return mesh.dataPlaneMode === DataPlaneMode.AMBIENT && cluster?.eastWestGateway !== undefined;
 }
 
-/** A chart step: `helm upgrade --install` of its chart, or on the istioctl path the one `istioctl install` (the base step's). */
+/**
+ * A chart step: `helm upgrade --install` of its chart, or on the istioctl path the one `istioctl
+ * install`, in the cluster's first chart step.
+ */
 function chartCommands(mesh: MeshPlan, cluster: string, stage: HelmStage, path: InstallPath): StepCommands {
   const chart = ISTIO_CHARTS[stage];
-  // In ambient mode both paths end with the node agents running on every node.
-  const nodeAgents: StepCommand[] = stage === DeliveryStage.ZTUNNEL
-    ? [{ tool: 'kubectl', cluster, args: [CONTEXT, '-n', mesh.istioNamespace, 'rollout', 'status', ...AMBIENT_DAEMONSETS, WAIT_TIMEOUT], files: [] }] : [];
+  const external = mesh.externalControlPlane?.name === cluster;
+  const rollout = (...workloads: string[]): StepCommand =>
+    ({ tool: 'kubectl', cluster, args: [CONTEXT, '-n', mesh.istioNamespace, 'rollout', 'status', ...workloads, WAIT_TIMEOUT], files: [] });
+  // In ambient mode both paths end with the node agents running on every node; an external
+  // istiod, which starts only once istio-kubeconfig is there, is waited for on both paths too.
+  const wait = stage === DeliveryStage.ZTUNNEL ? [rollout(...AMBIENT_DAEMONSETS)] : external && stage === DeliveryStage.ISTIOD ? [rollout('deployment/istiod')] : [];
   if (path === 'istioctl') {
     const operator = istioOperatorPath(cluster);
-    const run: StepCommand[] = stage === DeliveryStage.BASE ? [{ tool: 'istioctl', cluster, args: ['install', CONTEXT, '-y', '-f', operator], files: [operator] }] : [];
-    return { run, wait: nodeAgents };
+    // The external cluster installs no base chart (its procedure has no base step), every other cluster does first.
+    const first = external ? DeliveryStage.ISTIOD : DeliveryStage.BASE;
+    const run: StepCommand[] = stage === first ? [{ tool: 'istioctl', cluster, args: ['install', CONTEXT, '-y', '-f', operator], files: [operator] }] : [];
+    return { run, wait };
   }
   // Each chart's pods are up before the next chart comes. With an external control plane the mesh
   // clusters' istiod chart has no pod to wait for (remote profile); the external istiod's has.
-  const external = mesh.externalControlPlane;
-  const waits = chart.hasWorkload && (external === undefined || external.name === cluster);
+  const waits = chart.hasWorkload && (mesh.externalControlPlane === undefined || external);
   return {
     run: [{
       tool: 'helm',
@@ -98,8 +103,20 @@ function chartCommands(mesh: MeshPlan, cluster: string, stage: HelmStage, path: 
         ...(helmNeedsClientSideApply(mesh.istio) ? [HELM_CLIENT_SIDE_APPLY_FLAG] : []), '-f', chart.valuesFile(cluster), ...(waits ? ['--wait'] : [])],
       files: [chart.valuesFile(cluster)],
     }],
-    wait: nodeAgents,
+    wait,
   };
+}
+
+/**
+ * A cluster's step as lines of bash, its commands then its waits. For a loop over clusters whose
+ * step differs only by their name, `loopVariable` (`$c`) stands for the name in the paths, quoted.
+ */
+export function stepLines(mesh: MeshPlan, cluster: string, stage: DeliveryStage, path: InstallPath, context: string,
+  options: { readonly loopVariable?: string } = {}): string[] {
+  const { run, wait } = stepCommands(mesh, cluster, stage, path);
+  const v = options.loopVariable;
+  const named = (a: string) => (v === undefined ? a : a.split('/').map((part) => (part === cluster ? v : part)).join('/'));
+  return [...run, ...wait].flatMap((command) => commandLines({ ...command, args: command.args.map(named) }, context, { quoteVariables: v !== undefined }));
 }
 
 /**
