@@ -52,16 +52,7 @@ export function planDelivery(spec: MeshSpec, istio: IstioVersion, procedure: Pro
 
   const fluxMode = delivery.flux?.mode ?? FluxMode.HUB;
   const hubCluster = fluxMode === FluxMode.HUB ? delivery.flux?.hubCluster : undefined;
-  const targets: Record<string, ClusterTarget> = {};
-  const ecp = spec.externalControlPlane;
-  for (const c of [...spec.clusters, ...(ecp ? [ecp] : [])]) {
-    const options = c.delivery ?? {};
-    targets[c.name] = {
-      argoCd: options.argoCdServer !== undefined ? { server: options.argoCdServer } : { name: options.argoCdClusterName ?? c.name },
-      fluxKubeConfigSecret: delivery.flux !== undefined && fluxMode === FluxMode.HUB && c.name !== hubCluster
-        ? options.fluxKubeConfigSecret ?? `${c.name}-kubeconfig` : undefined,
-    };
-  }
+  const targets = deliveryTargets(spec);
 
   const repo = delivery.repository;
   const repoPath = repo ? repositoryPath(repo.path) : undefined;
@@ -80,6 +71,26 @@ export function planDelivery(spec: MeshSpec, istio: IstioVersion, procedure: Pro
     manualSteps,
     targets,
   };
+}
+
+/**
+ * How the delivery tools address every cluster the output installs (the mesh's, then an external
+ * control plane's): Argo CD by registered name or API server, one Flux for all through a
+ * kubeconfig Secret per cluster but its own.
+ */
+export function deliveryTargets(spec: MeshSpec): Record<string, ClusterTarget> {
+  const delivery = spec.delivery ?? {};
+  const hub = delivery.flux !== undefined && (delivery.flux.mode ?? FluxMode.HUB) === FluxMode.HUB;
+  const targets: Record<string, ClusterTarget> = {};
+  const ecp = spec.externalControlPlane;
+  for (const c of [...spec.clusters, ...(ecp ? [ecp] : [])]) {
+    const options = c.delivery ?? {};
+    targets[c.name] = {
+      argoCd: options.argoCdServer !== undefined ? { server: options.argoCdServer } : { name: options.argoCdClusterName ?? c.name },
+      fluxKubeConfigSecret: hub && c.name !== delivery.flux?.hubCluster ? options.fluxKubeConfigSecret ?? `${c.name}-kubeconfig` : undefined,
+    };
+  }
+  return targets;
 }
 
 /** A path below the mesh's directory, as the repository knows it. */

@@ -2,12 +2,11 @@ import { isNewerThanKnown, IstioVersion, NEWEST_KNOWN_ISTIO_MINOR, parseIstioVer
 import {
   ClusterSpec, DataPlaneMode, DEFAULT_MESH_ID, DEFAULT_TRUST_DOMAIN, IstiodExposure, IstiodOptions, LoadBalancerOptions, MeshSpec, VerificationClient,
 } from '../model/mesh-spec';
-import { FluxMode } from '../model/delivery-spec';
 import { CaKeyType, secretStoreKind, TrustMode } from '../model/trust-spec';
 import { outlierDetectionWithDefaults, serviceOfHost, TrafficPolicySpec } from '../model/traffic-spec';
 import { ClusterRole } from './cluster-role';
 import { ISTIO_SYSTEM_NAMESPACE } from '../constructs/istio-names';
-import { planDelivery } from './delivery-plan';
+import { deliveryTargets, planDelivery } from './delivery-plan';
 import { DeliveredCluster, planProcedure } from './procedure';
 import { monitoringPlan } from './monitoring-plan';
 import {
@@ -236,14 +235,12 @@ export function trafficPolicyPlan(policy: TrafficPolicySpec): TrafficPolicyPlan 
 
 /**
  * The clusters registered by hand with the delivery tools that reach them from outside: every
- * cluster the output installs with Argo CD; with one Flux for all, every such cluster but Flux's own.
+ * cluster the output installs with Argo CD; with one Flux for all, those it has a kubeconfig Secret of.
  */
 function registeredClusters(spec: MeshSpec): { argoCd?: string[]; flux?: string[] } {
-  const installed = [...spec.clusters.map((c) => c.name), ...(spec.externalControlPlane ? [spec.externalControlPlane.name] : [])];
-  const flux = spec.delivery?.flux;
-  const hub = flux !== undefined && (flux.mode ?? FluxMode.HUB) === FluxMode.HUB;
+  const targets = Object.entries(deliveryTargets(spec));
   return {
-    argoCd: spec.delivery?.argoCd !== undefined ? installed : undefined,
-    flux: hub ? installed.filter((n) => n !== flux.hubCluster) : undefined,
+    argoCd: spec.delivery?.argoCd !== undefined ? targets.map(([name]) => name) : undefined,
+    flux: targets.filter(([, t]) => t.fluxKubeConfigSecret !== undefined).map(([name]) => name),
   };
 }
