@@ -3,23 +3,9 @@ import { DeliveryStage } from '../model/delivery-names';
 import { DataPlaneMode } from '../model/mesh-spec';
 import { ClusterRole, InstalledCluster, installedClusters, MeshPlan } from '../plan/mesh-plan';
 import { DeliveryStep, ManualStepKind } from '../plan/delivery-plan';
-import { DeliveryReadmeContext, KubectlSections } from './delivery/format';
+import { DeliveryReadmeContext, KubectlSections, STAGE_WORDS } from './delivery/format';
 import { DELIVERY_FORMATS } from './delivery/formats';
 import { code, Lines } from './markdown';
-
-const STAGE_TEXT: Record<DeliveryStage, string> = {
-  [DeliveryStage.NAMESPACE]: 'the namespace', // named by the mesh's Istio namespace where it is shown
-  [DeliveryStage.TRUST]: 'the intermediate CA (cert-manager)',
-  [DeliveryStage.CREDENTIALS]: 'the reader token, published to the store',
-  [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets, from the store',
-  [DeliveryStage.BASE]: 'Istio\'s base chart (CRDs)',
-  [DeliveryStage.ISTIOD]: 'Istio\'s istiod chart',
-  [DeliveryStage.CNI]: 'Istio\'s cni chart (the istio-cni node agent)',
-  [DeliveryStage.ZTUNNEL]: 'Istio\'s ztunnel chart (the node proxy)',
-  [DeliveryStage.OBJECTS]: 'the mesh objects',
-  [DeliveryStage.TRAFFIC]: 'the traffic policies',
-  [DeliveryStage.MONITORING]: 'the scrape configuration and alerts',
-};
 
 const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
@@ -118,7 +104,7 @@ export class DeliveryReadme implements DeliveryReadmeContext {
         // The external cluster's only object is the Service in front of its istiod.
         const text = stage === DeliveryStage.OBJECTS && of.every((s) => s.cluster === this.mesh.externalControlPlane?.name)
           ? `${code('istiod-external')}, the external istiod's Service`
-          : stage === DeliveryStage.NAMESPACE ? `the ${this.mesh.istioNamespace} namespace` : STAGE_TEXT[stage];
+          : stage === DeliveryStage.NAMESPACE ? `the ${this.mesh.istioNamespace} namespace` : STAGE_WORDS[stage].row;
         this.out.p(`| ${wave} | ${text} | ${list(of.map(label))} |`);
       }
     }

@@ -21,7 +21,7 @@ import { ManualStepKind } from '../../plan/procedure';
 import { isHelmStage } from '../install/charts';
 import { MESH_LABEL } from '../labels';
 import { code } from '../markdown';
-import { DeliveryFormat, DeliveryReadmeContext } from './format';
+import { DeliveryFormat, DeliveryReadmeContext, STAGE_WORDS } from './format';
 
 /** The file of the sources (GitRepository, HelmRepository) in an entry directory. */
 export const FLUX_SOURCES_FILE = 'sources.yaml';
@@ -345,16 +345,6 @@ export function fluxChartVersion(mesh: MeshPlan): string {
   return chartVersion(mesh.istio, 'x');
 }
 
-/** The steps besides the namespace and the charts, as a sentence lists them. */
-const STAGE_NOUN: Partial<Record<DeliveryStage, string>> = {
-  [DeliveryStage.TRUST]: 'the intermediate CA',
-  [DeliveryStage.CREDENTIALS]: 'the reader token',
-  [DeliveryStage.REMOTE_SECRETS]: 'the remote secrets',
-  [DeliveryStage.OBJECTS]: 'the mesh objects',
-  [DeliveryStage.TRAFFIC]: 'the traffic policies',
-  [DeliveryStage.MONITORING]: 'the monitoring objects',
-};
-
 /** The README's section on delivering with Flux. */
 function fluxReadme(r: DeliveryReadmeContext): void {
   const { out, mesh } = r;
@@ -400,7 +390,7 @@ function fluxReadme(r: DeliveryReadmeContext): void {
     const charts = mesh.dataPlaneMode === DataPlaneMode.AMBIENT ? 'Istio\'s base, istiod, cni and ztunnel charts' : 'Istio\'s base and istiod charts';
     // The steps besides the namespace and the charts, in the order of their waves.
     const others = [...new Set([...mesh.delivery.steps].sort((a, b) => a.wave - b.wave).map((s) => s.stage)
-      .filter((stage) => stage !== DeliveryStage.NAMESPACE && !isHelmStage(stage)))].map((stage) => STAGE_NOUN[stage]);
+      .filter((stage) => stage !== DeliveryStage.NAMESPACE && !isHelmStage(stage)))].map((stage) => STAGE_WORDS[stage].noun);
     const steps = ['the namespace', charts, ...others];
     const listed = steps.length === 2 ? steps.join(' and ') : `${steps.slice(0, -1).join(', ')}, and ${steps[steps.length - 1]}`;
     out.p('', `Flux then applies, in each cluster, ${listed}, each step once the steps it depends on are ready. ` +

@@ -5,6 +5,7 @@
  * validation in the model.
  */
 import { Construct } from 'constructs';
+import { DeliveryStage } from '../../model/delivery-names';
 import { IstioInstallValues } from '../../plan/install/istio-values';
 import { InstalledCluster, MeshPlan } from '../../plan/mesh-plan';
 import { DeliveryStep, RepositoryPlan } from '../../plan/delivery-plan';
@@ -22,6 +23,25 @@ export interface KubectlSections {
   /** In an ambient mesh: the section that installs the Gateway API CRDs in every cluster. */
   readonly gatewayApiCrds?: string;
 }
+
+/**
+ * How the delivery sections name each stage: in a table row of the order (`row`), and in a
+ * sentence that lists the stages (`noun`). The namespace's row is named by the mesh's Istio
+ * namespace where it is shown.
+ */
+export const STAGE_WORDS: Record<DeliveryStage, { readonly row: string; readonly noun: string }> = {
+  [DeliveryStage.NAMESPACE]: { row: 'the namespace', noun: 'the namespace' },
+  [DeliveryStage.TRUST]: { row: 'the intermediate CA (cert-manager)', noun: 'the intermediate CA' },
+  [DeliveryStage.CREDENTIALS]: { row: 'the reader token, published to the store', noun: 'the reader token' },
+  [DeliveryStage.REMOTE_SECRETS]: { row: 'the remote secrets, from the store', noun: 'the remote secrets' },
+  [DeliveryStage.BASE]: { row: 'Istio\'s base chart (CRDs)', noun: 'Istio\'s base chart' },
+  [DeliveryStage.ISTIOD]: { row: 'Istio\'s istiod chart', noun: 'Istio\'s istiod chart' },
+  [DeliveryStage.CNI]: { row: 'Istio\'s cni chart (the istio-cni node agent)', noun: 'Istio\'s cni chart' },
+  [DeliveryStage.ZTUNNEL]: { row: 'Istio\'s ztunnel chart (the node proxy)', noun: 'Istio\'s ztunnel chart' },
+  [DeliveryStage.OBJECTS]: { row: 'the mesh objects', noun: 'the mesh objects' },
+  [DeliveryStage.TRAFFIC]: { row: 'the traffic policies', noun: 'the traffic policies' },
+  [DeliveryStage.MONITORING]: { row: 'the scrape configuration and alerts', noun: 'the monitoring objects' },
+};
 
 /** What a format's README section writes with: the README, the mesh, and the parts every delivery section shares. */
 export interface DeliveryReadmeContext {
