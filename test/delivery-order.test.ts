@@ -7,22 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec, Topology, TrustMode,
+  CLUSTER_LABEL, ClusterRole, FluxMode, FluxOptions, ManualStepKind, MeshPlan, MeshSpec,
 } from '../src';
 import { largeMesh } from '../src/examples/large-meshes';
 import { PrecedenceGraph } from './graph';
 import { expectOrder, OrderEvent, requiredOrder } from './order-rules';
-import { ECP_CONFIG_ONLY, EmittedObject, guideTopologies, MIXED_MESH, parseObjects, synth } from './support';
+import {
+  AMBIENT_MESH, CERT_MANAGER, ECP_CONFIG_ONLY, EmittedObject, EXTERNAL_SECRETS, FROM_STORE, guideTopologies, MIXED_MESH, parseObjects, synth,
+} from './support';
 
 const repository = { url: 'https://git.example.com/platform/mesh.git', path: 'meshes/prod' };
 const withDelivery = (spec: MeshSpec, flux: FluxOptions = {}): MeshSpec =>
   ({ ...spec, delivery: { repository, argoCd: {}, flux } });
 
-/** Ambient mode: every cluster a primary, two sharing a network, each with istio-cni and ztunnel. */
-const AMBIENT_MESH = Topology.ambientMultiNetwork({
-  istioVersion: '1.30.3',
-  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
-});
 
 const meshes: [string, MeshSpec][] = [
   ...Object.entries(guideTopologies()),
@@ -69,13 +66,6 @@ function manualTimes(plan: MeshPlan) {
   };
 }
 
-const CERT_MANAGER: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER };
-const FROM_STORE: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'mesh/root' } } };
-const EXTERNAL_SECRETS = (spec: MeshSpec): MeshSpec => ({
-  ...spec,
-  remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-credentials', kind: 'ClusterSecretStore' } } },
-  clusters: spec.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com` })),
-});
 const variants: [string, MeshSpec][] = [
   ...meshes,
   ...meshes.map(([name, spec]): [string, MeshSpec] => [`${name}, remote secrets through External Secrets`, EXTERNAL_SECRETS(spec)]),

@@ -8,7 +8,7 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  deliveryOrder, FluxMode, istioInstallValues, MeshPlan, MeshSpec, planMesh, renderArgoCd, renderFlux, renderReadme, seedTopologySpecs, Topology, TrustMode, withWaves,
+  deliveryOrder, FluxMode, istioInstallValues, MeshPlan, MeshSpec, planMesh, renderArgoCd, renderFlux, renderReadme, seedTopologySpecs, withWaves,
 } from '../src';
 import { runCli } from '../src/cli/main';
 import { largeMesh } from '../src/examples/large-meshes';
@@ -17,19 +17,8 @@ import { ClusterFiles } from '../src/render/readme';
 import { filesOf } from './delivery-renderer';
 import { expectReadmeOrder } from './readme-order';
 import { expectProcedureOrder } from './procedure-order';
-import { ECP_CONFIG_ONLY, guideTopologies, MIXED_MESH, synth } from './support';
+import { AMBIENT_MESH, CERT_MANAGER, ECP_CONFIG_ONLY, EXTERNAL_SECRETS, FROM_STORE, guideTopologies, MIXED_MESH, synth } from './support';
 
-const EXTERNAL_SECRETS = (spec: MeshSpec): MeshSpec => ({
-  ...spec,
-  remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-credentials', kind: 'ClusterSecretStore' } } },
-  clusters: spec.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com` })),
-});
-const CERT_MANAGER: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER };
-const FROM_STORE: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'mesh/root' } } };
-const AMBIENT_MESH = Topology.ambientMultiNetwork({
-  istioVersion: '1.30.3',
-  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
-});
 
 const base: [string, MeshSpec][] = [
   ...Object.entries(guideTopologies()),

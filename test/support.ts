@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshOptions, MeshSpec, renderMeshFiles, seedTopologies, Topology } from '../src';
+import { IstiodExposure, IstioMulticlusterMesh, MeshFile, MeshOptions, MeshSpec, renderMeshFiles, seedTopologies, Topology, TrustMode } from '../src';
 
 /** A Kubernetes-style object read back from generated YAML, with the file it came from. */
 export interface EmittedObject {
@@ -137,3 +137,21 @@ export const ECP_CONFIG_ONLY: MeshSpec = {
   externalControlPlane: { name: 'external', configCluster: 'cluster1', discoveryAddress: '192.0.2.20' },
   clusters: [{ name: 'cluster1', network: 'network1' }],
 };
+
+/** Ambient mode: every cluster a primary, two sharing a network, each with istio-cni and ztunnel. */
+export const AMBIENT_MESH = Topology.ambientMultiNetwork({
+  istioVersion: '1.30.3',
+  clusters: [{ name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network1' }, { name: 'cluster3', network: 'network2' }],
+});
+
+/** Trust by cert-manager, the root's Secret made by hand. */
+export const CERT_MANAGER: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER };
+/** Trust by cert-manager, the root from a secret store. */
+export const FROM_STORE: MeshSpec['trust'] = { mode: TrustMode.CERT_MANAGER, certManager: { rootCaFromStore: { secretStore: { name: 'vault' }, key: 'mesh/root' } } };
+
+/** The mesh with its remote secrets through External Secrets, every cluster with the API server address it needs. */
+export const EXTERNAL_SECRETS = (spec: MeshSpec): MeshSpec => ({
+  ...spec,
+  remoteCredentials: { externalSecrets: { secretStore: { name: 'mesh-credentials', kind: 'ClusterSecretStore' } } },
+  clusters: spec.clusters.map((c) => ({ ...c, apiServer: `https://${c.name}.k8s.example.com` })),
+});
